@@ -1,0 +1,169 @@
+"""Channels in one replication: servers over time, breakdowns, outages and their statistics."""
+
+from __future__ import annotations
+
+import math
+from typing import Generator, Optional
+
+import simpy
+
+from sim.distributions import Sampler, sampler
+from sim.metrics import ChannelStats
+from sim.pool import ServerPool
+from sim.rng import Streams, buffered
+from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide
+
+
+def servers_at(spec: Channel, t: float) -> int:
+    """Scheduled servers at minute ``t``; the last slot of a schedule holds afterwards."""
+    if not spec.schedule:
+        return spec.servers
+    slot = min(int(t // spec.schedule_slot_minutes), len(spec.schedule) - 1)
+    return spec.schedule[slot]
+
+
+def server_minutes(spec: Channel, start: float, end: float) -> float:
+    """Integral of the scheduled servers over [start, end] (for staff and machine cost)."""
+    if not spec.schedule:
+        return spec.servers * max(0.0, end - start)
+    total, t, slot = 0.0, start, spec.schedule_slot_minutes
+    while t < end:
+        i = int(t // slot)
+        stop = end if i >= len(spec.schedule) - 1 else min(end, (i + 1) * slot)
+        total += servers_at(spec, t) * (stop - t)
+        t = stop
+    return total
+
+
+class ChannelState:
+    """One channel: its server pool (if it has one), whether it is up, and its statistics."""
+
+    def __init__(self, env: simpy.Environment, name: str, spec: Channel, streams: Streams,
+                 stats: ChannelStats, nominal_service_minutes: float) -> None:
+        self.env, self.name, self.spec, self.stats = env, name, spec, stats
+        self.kind = spec.kind
+        self.self_service = spec.kind in SELF_SERVICE_KINDS
+        self.staffed = not self.self_service
+        self.nominal_service_minutes = nominal_service_minutes
+        self.priority_segments = frozenset(spec.priority_segments)
+        self.up = True  # online: False during an outage
+        self.scheduled = servers_at(spec, 0.0)
+        self.down = 0  # kiosk machines out of service
+        self.guide: Optional[GuideState] = None
+        self.ivr: Optional[Sampler] = None
+        if spec.ivr is not None:
+            self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))
+        cap: Optional[int]
+        if spec.kind is ChannelKind.online:
+            cap = spec.concurrency_cap
+        else:
+            cap = self.scheduled
+        self.pool = None if cap is None else ServerPool(env, cap, self._advance)
+        self._streams = streams
+
+    def _advance(self) -> None:
+        pool = self.pool
+        assert pool is not None
+        self.stats.advance(self.env.now, pool.busy, pool.capacity, pool.waiting)
+
+    def finish(self) -> None:
+        """Close the time-weighted areas at the end of the run."""
+        if self.pool is not None:
+            self._advance()
+
+    def is_open(self) -> bool:
+        """Whether a customer would consider this channel now (staff or machines present)."""
+        if self.kind is ChannelKind.online:
+            return True  # customers cannot see an outage before they try
+        assert self.pool is not None
+        return self.pool.capacity > 0
+
+    def expected_wait(self) -> float:
+        pool = self.pool
+        if pool is None or self.kind is ChannelKind.online:
+            return 0.0
+        if pool.busy < pool.capacity:
+            return 0.0
+        if pool.capacity <= 0:
+            return math.inf
+        return (pool.waiting + 1) * self.nominal_service_minutes / pool.capacity
+
+    def start_processes(self) -> None:
+        spec, env = self.spec, self.env
+        if spec.schedule and self.kind is not ChannelKind.online:
+            env.process(self._follow_schedule())
+        if spec.mtbf_minutes is not None and spec.repair is not None:
+            machines = max([spec.servers, *spec.schedule])
+            rng = self._streams.generator(f"breakdown/{self.name}")
+            up_time = lambda n: rng.exponential(spec.mtbf_minutes, n)  # noqa: E731
+            repair = sampler(spec.repair, self._streams.generator(f"repair/{self.name}"))
+            for i in range(machines):
+                env.process(self._machine(i, buffered(up_time), repair))
+        for window in spec.outages:
+            env.process(self._planned_outage(window.start_minute, window.end_minute))
+        if spec.outage_mtbf_minutes is not None and spec.outage_repair is not None:
+            mtbf = spec.outage_mtbf_minutes
+            rng = self._streams.generator(f"outage/{self.name}")
+            repair = sampler(spec.outage_repair, self._streams.generator(f"outage_repair/{self.name}"))
+            env.process(self._random_outages(buffered(lambda n: rng.exponential(mtbf, n)),
+                                             repair))
+
+    def _set_servers(self) -> None:
+        assert self.pool is not None
+        self.pool.set_capacity(max(0, self.scheduled - self.down))
+
+    def _follow_schedule(self) -> Generator[simpy.Event, None, None]:
+        slot = self.spec.schedule_slot_minutes
+        for i, _ in enumerate(self.spec.schedule[1:], start=1):
+            yield self.env.timeout(i * slot - self.env.now)
+            self.scheduled = self.spec.schedule[i]
+            self._set_servers()
+
+    def _machine(self, index: int, up_time: Sampler, repair: Sampler
+                 ) -> Generator[simpy.Event, None, None]:
+        # Machine ``index`` only counts while it is installed (index < scheduled).
+        while True:
+            yield self.env.timeout(up_time())
+            if index >= self.scheduled:
+                continue
+            self.down += 1
+            self._set_servers()
+            yield self.env.timeout(repair())
+            self.down -= 1
+            self._set_servers()
+
+    def _planned_outage(self, start: float, end: float) -> Generator[simpy.Event, None, None]:
+        yield self.env.timeout(start)
+        self.up = False
+        yield self.env.timeout(end - start)
+        self.up = True
+
+    def _random_outages(self, up_time: Sampler, repair: Sampler
+                        ) -> Generator[simpy.Event, None, None]:
+        while True:
+            yield self.env.timeout(up_time())
+            self.up = False
+            yield self.env.timeout(repair())
+            self.up = True
+
+
+class GuideState:
+    """Lobby guides of one branch: each guidance keeps one guide busy for a while.
+
+    No SimPy process is needed: a guide is free when the time it was last booked until
+    has passed.  A customer who finds every guide busy is not offered anything.
+    """
+
+    def __init__(self, spec: LobbyGuide, kiosk: ChannelState) -> None:
+        self.spec, self.kiosk = spec, kiosk
+        self.free_at = [0.0] * spec.guides
+
+    def try_book(self, now: float) -> bool:
+        spec = self.spec
+        if not spec.start_minute <= now < spec.end_minute:
+            return False
+        for i, t in enumerate(self.free_at):
+            if t <= now:
+                self.free_at[i] = now + spec.minutes_per_guidance
+                return True
+        return False

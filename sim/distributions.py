@@ -1,0 +1,59 @@
+"""Duration distributions: mean, variance and a sampler over a named random stream."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from sim.rng import buffered
+from sim.scenario import Distribution, DistributionKind
+
+Sampler = Callable[[], float]
+
+
+def mean_minutes(dist: Distribution) -> float:
+    if dist.kind is DistributionKind.empirical:
+        return float(np.mean(dist.samples_minutes))
+    if dist.mean_minutes is not None:
+        return dist.mean_minutes
+    assert dist.rate_per_minute is not None, "validated: one of mean or rate is given"
+    return 1.0 / dist.rate_per_minute
+
+
+def variance(dist: Distribution) -> float:
+    m = mean_minutes(dist)
+    kind = dist.kind
+    if kind is DistributionKind.exponential:
+        return m * m
+    if kind is DistributionKind.deterministic:
+        return 0.0
+    if kind is DistributionKind.empirical:
+        return float(np.var(dist.samples_minutes))
+    return (dist.cv * m) ** 2  # lognormal and gamma are given by mean and cv
+
+
+def block_sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1.0
+                  ) -> Callable[[int], np.ndarray]:
+    """A function n -> n draws of the duration times ``scale``."""
+    m = mean_minutes(dist) * scale
+    kind = dist.kind
+    if kind is DistributionKind.exponential:
+        return lambda n: rng.exponential(m, n)
+    if kind is DistributionKind.deterministic:
+        return lambda n: np.full(n, m)
+    if kind is DistributionKind.lognormal:
+        sigma2 = math.log1p(dist.cv**2)
+        mu = math.log(m) - sigma2 / 2  # so that the mean is exactly m
+        return lambda n: rng.lognormal(mu, math.sqrt(sigma2), n)
+    if kind is DistributionKind.gamma:
+        shape = 1.0 / dist.cv**2
+        return lambda n: rng.gamma(shape, m / shape, n)
+    samples = np.asarray(dist.samples_minutes, dtype=float) * scale
+    return lambda n: rng.choice(samples, n)
+
+
+def sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1.0) -> Sampler:
+    """Per-call sampler of the duration times ``scale`` (e.g. a digital-skill slowdown)."""
+    return buffered(block_sampler(dist, rng, scale))

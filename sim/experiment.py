@@ -1,0 +1,70 @@
+"""Replications of one scenario and their confidence intervals."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import numpy as np
+from scipy import stats
+from tqdm import tqdm
+
+from sim.kpis import ReplicationResult, simulate_replication
+from sim.model import Model
+from sim.scenario import RunSettings, Scenario
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Mean over replications and a Student-t confidence interval (NaN when undefined)."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        return (self.ci_high - self.ci_low) / 2
+
+
+def estimate(values: Iterable[float], confidence: float = CONFIDENCE) -> Estimate:
+    """Replications where the KPI is undefined (NaN) are left out."""
+    x = np.array([v for v in values if not math.isnan(v)], dtype=float)
+    if x.size == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    mean = float(x.mean())
+    if x.size < 2:
+        return Estimate(mean, math.nan, math.nan, 1)
+    half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    return Estimate(mean, mean - half, mean + half, int(x.size))
+
+
+@dataclass
+class ExperimentResult:
+    scenario: Scenario
+    run: RunSettings
+    replications: list[ReplicationResult]
+
+    def kpi(self, name: str) -> Estimate:
+        return estimate(r.kpis[name] for r in self.replications)
+
+    def channel_kpi(self, channel: str, name: str) -> Estimate:
+        return estimate(r.channels[channel][name] for r in self.replications)
+
+
+def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
+                   ) -> ExperimentResult:
+    """Run ``run.replications`` independent replications (seeded by replication index).
+
+    ``progress=None`` shows a bar only on a terminal.
+    """
+    results = []
+    bar = tqdm(range(run.replications), desc="replications", unit="rep",
+               disable=None if progress is None else not progress, leave=False)
+    for r in bar:
+        results.append(simulate_replication(Model(scenario, run, r)))
+    return ExperimentResult(scenario, run, results)

@@ -1,0 +1,239 @@
+"""The customer process: choose a channel, queue, balk or abandon, succeed or fail, switch.
+
+A journey is a sequence of visits, at most ``switching.max_attempts`` of them.  Each visit
+ends in one outcome; the journey then ends (served, or lost) or moves to another channel:
+- balked or abandoned: with the segment's retry probability, another eligible channel;
+- failed (e.g. a kiosk the customer could not use): a staffed eligible channel;
+- deflected by the hotline's IVR: the online channel whose link was accepted;
+- lobby guidance at a branch sends a counter-bound customer to the kiosk before queueing.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import TYPE_CHECKING, Generator, Optional
+
+import simpy
+
+from sim.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
+from sim.scenario import ChannelKind
+
+if TYPE_CHECKING:
+    from sim.model import Model, Option, SegmentState
+
+
+class Outcome(Enum):
+    served = "served"
+    served_ivr = "served_ivr"  # the IVR completed the transaction: self-service
+    balked = "balked"
+    abandoned = "abandoned"
+    failed = "failed"
+    deflected = "deflected"
+
+
+# a visit returns its outcome, the wait in queue and, for a deflection, where to go next
+Visit = Generator[simpy.Event, None, tuple[Outcome, float, Optional["Option"]]]
+
+
+def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, None, None]:
+    env = m.env
+    start = env.now
+    customer = m.next_customer
+    m.next_customer += 1
+    js = m.journeys if start >= m.warmup else m.warmup_journeys
+    js.started += 1
+    m.journeys.change_in_system(start, +1)
+    options = seg.options[ttype]
+    sat = m.sat
+    worst, last = 1.0, sat.lost_score
+    tried: set = set()
+    option = m.choose(seg, options, tried)
+    first = option.channel.name if option is not None else "none"
+    final = "lost"
+    attempts = 0
+    self_service = False
+    while option is not None:
+        attempts += 1
+        channel = option.channel
+        if m.switching and channel.kind is ChannelKind.counter:
+            option = _guide(m, seg, options, option, tried, js)
+            channel = option.channel
+        tried.add(channel)
+        stats = m.stats_now(channel)
+        if attempts > 1:
+            stats.switched_in += 1
+        if m.trace is not None:
+            m.record(customer, seg.name, ttype, channel.name, "arrive", 0.0)
+        if channel.kind is ChannelKind.online:
+            outcome, wait, target = yield from _online_visit(m, option, stats)
+        else:
+            outcome, wait, target = yield from _queue_visit(m, seg, option, options, tried, stats)
+        stats.in_system -= 1
+        if m.trace is not None:
+            m.record(customer, seg.name, ttype, channel.name, outcome.value, wait)
+
+        if outcome is Outcome.served or outcome is Outcome.served_ivr:
+            moment = math.exp(-wait / sat.wait_scale_minutes)
+            worst, last = min(worst, moment), moment
+            final = channel.name
+            self_service = channel.self_service or outcome is Outcome.served_ivr
+            break
+        worst = min(worst, _moment(m, outcome))
+        option = yield from _next_option(m, seg, options, tried, outcome, attempts, target)
+        if option is not None:
+            stats.switched_out += 1
+
+    now = env.now
+    if final == "lost":
+        js.lost += 1
+        last = sat.lost_score
+        worst = min(worst, last)
+    else:
+        js.completed += 1
+        js.self_service += self_service
+        if seg.self_service_eligible[ttype]:
+            js.eligible += 1
+            js.eligible_self_service += self_service
+    js.switched += attempts > 1
+    js.flows[(first, final)] += 1
+    js.satisfaction_sum += sat.peak_weight * worst + (1.0 - sat.peak_weight) * last
+    js.duration_sum += now - start
+    m.journeys.change_in_system(now, -1)
+
+
+def _moment(m: Model, outcome: Outcome) -> float:
+    sat = m.sat
+    if outcome is Outcome.balked:
+        return sat.balk_score
+    if outcome is Outcome.abandoned:
+        return sat.abandon_score
+    if outcome is Outcome.failed:
+        return sat.failure_score
+    return 1.0  # a deflection is an offer taken, not a bad moment
+
+
+def _next_option(m: Model, seg: SegmentState, options: list[Option], tried: set,
+                 outcome: Outcome, attempts: int, target: Optional[Option]
+                 ) -> Generator[simpy.Event, None, Optional[Option]]:
+    """Where the journey goes after a visit that did not serve, or None if it ends."""
+    if not m.switching or attempts >= m.max_attempts:
+        return None
+    if outcome is Outcome.deflected:
+        return target
+    if outcome is Outcome.failed:
+        return m.choose(seg, options, tried, staffed_only=True)
+    if seg.decide_u() >= seg.spec.retry_probability:
+        return None
+    if outcome is Outcome.abandoned and seg.retry_delay is not None:
+        yield m.env.timeout(seg.retry_delay())
+    return m.choose(seg, options, tried)
+
+
+def _guide(m: Model, seg: SegmentState, options: list[Option], option: Option,
+           tried: set, js: JourneyStats) -> Option:
+    """A lobby guide may send a counter-bound customer to the branch's kiosk."""
+    guide = m.guides.get(option.channel.spec.branch)
+    if guide is None or guide.kiosk in tried or not guide.kiosk.is_open():
+        return option
+    kiosk_option = next((o for o in options if o.channel is guide.kiosk), None)
+    if kiosk_option is None or not guide.try_book(m.env.now):
+        return option
+    if seg.decide_u() >= seg.spec.lobby_acceptance:
+        return option
+    m.stats_now(option.channel).guided_out += 1
+    js.guided += 1
+    return kiosk_option
+
+
+def _arrive(m: Model, stats: ChannelStats) -> int:
+    stats.arrivals += 1
+    stats.in_system += 1
+    hour = int(m.env.now // MINUTES_PER_HOUR)
+    stats.hourly["arrivals"][hour] += 1
+    return hour
+
+
+def _finish_service(m: Model, option: Option, stats: ChannelStats, hour: int) -> Outcome:
+    stats.handled += 1
+    if option.success < 1.0 and m.success_u[option.channel.name]() >= option.success:
+        stats.failed += 1
+        stats.hourly["failed"][hour] += 1
+        return Outcome.failed
+    stats.served += 1
+    stats.hourly["served"][hour] += 1
+    return Outcome.served
+
+
+def _online_visit(m: Model, option: Option, stats: ChannelStats) -> Visit:
+    """Online: no queue.  An outage fails the attempt; a full concurrency cap is a balk."""
+    hour = _arrive(m, stats)
+    channel = option.channel
+    if not channel.up:
+        stats.failed += 1
+        stats.hourly["failed"][hour] += 1
+        return Outcome.failed, 0.0, None
+    pool = channel.pool
+    if pool is not None and not pool.try_seize():
+        stats.balked += 1
+        stats.hourly["balked"][hour] += 1
+        return Outcome.balked, 0.0, None
+    stats.record_wait(0.0, hour)
+    stats.within_target += 1
+    stats.hourly["within_target"][hour] += 1
+    yield m.env.timeout(option.service())
+    if pool is not None:
+        pool.release()
+    return _finish_service(m, option, stats, hour), 0.0, None
+
+
+def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Option],
+                 tried: set, stats: ChannelStats) -> Visit:
+    """Counter, kiosk or hotline: (IVR,) balk or join the queue, wait or abandon, serve."""
+    env = m.env
+    channel = option.channel
+    spec = channel.spec
+    pool = channel.pool
+    assert pool is not None
+    hour = _arrive(m, stats)
+    if channel.ivr is not None:
+        yield env.timeout(channel.ivr())
+    if option.ivr_completion > 0 and m.success_u[channel.name]() < option.ivr_completion:
+        stats.served += 1
+        stats.served_ivr += 1
+        stats.hourly["served"][hour] += 1
+        return Outcome.served_ivr, 0.0, None
+    if spec.deflect_to and m.switching:
+        target = next((o for o in options if o.channel.name in spec.deflect_to
+                       and o.channel not in tried), None)
+        if target is not None and seg.decide_u() < seg.spec.deflection_acceptance:
+            stats.deflected += 1
+            return Outcome.deflected, 0.0, target
+    if (spec.balk_queue_length is not None and pool.busy >= pool.capacity
+            and pool.waiting >= spec.balk_queue_length):
+        stats.balked += 1
+        stats.hourly["balked"][hour] += 1
+        return Outcome.balked, 0.0, None
+
+    joined = env.now
+    if not pool.try_seize():
+        ticket = pool.join(priority=seg.name in channel.priority_segments)
+        if seg.patience is None:
+            yield ticket.event
+        else:
+            yield ticket.event | env.timeout(seg.patience())
+            if not ticket.event.triggered:
+                pool.leave_queue(ticket)
+                wait = env.now - joined
+                stats.record_wait(wait, hour)
+                stats.abandoned += 1
+                stats.hourly["abandoned"][hour] += 1
+                return Outcome.abandoned, wait, None
+    wait = env.now - joined
+    stats.record_wait(wait, hour)
+    if wait <= spec.target_wait_minutes:
+        stats.within_target += 1
+        stats.hourly["within_target"][hour] += 1
+    yield env.timeout(option.service())
+    pool.release()
+    return _finish_service(m, option, stats, hour), wait, None

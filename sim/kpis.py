@@ -1,0 +1,111 @@
+"""KPI definitions: the streamed statistics of one replication turned into named values.
+
+Every KPI the tool reports is defined here, once; the README's KPI table follows it.
+NaN marks a value that is undefined in a replication (e.g. a wait with nobody queueing).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from sim.channels import ChannelState, server_minutes
+from sim.metrics import MINUTES_PER_HOUR, ChannelStats
+from sim.model import Model, TraceRow
+from sim.scenario import ChannelKind
+
+CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
+                  "deflected", "guided_out", "switched_in", "switched_out")
+HOURLY_KPIS = ("arrivals", "served", "abandoned", "balked", "failed", "wait_mean", "p_wait",
+               "service_level", "utilisation", "servers")
+
+
+@dataclass
+class ReplicationResult:
+    replication: int
+    kpis: dict[str, float]
+    channels: dict[str, dict[str, float]]
+    hourly: dict[str, dict[str, list[float]]]  # channel -> KPI -> value per hour
+    flows: dict[tuple[str, str], int]  # (first choice, final channel or "lost") -> journeys
+    trace: Optional[list[TraceRow]]
+
+
+def ratio(num: float, den: float) -> float:
+    return num / den if den > 0 else math.nan
+
+
+def channel_kpis(ch: ChannelState, s: ChannelStats, start: float, end: float) -> dict[str, float]:
+    span = end - start
+    spec = ch.spec
+    values: dict[str, float] = {key: float(getattr(s, key)) for key in CHANNEL_COUNTS}
+    staff_hours = 0.0 if ch.kind is ChannelKind.online else server_minutes(spec, start, end) / 60
+    values.update(
+        in_system_end=float(s.in_system),
+        wait_mean=ratio(s.wait_sum, s.joined),
+        wait_p50=s.sketch.quantile(0.50),
+        wait_p90=s.sketch.quantile(0.90),
+        wait_p95=s.sketch.quantile(0.95),
+        p_wait=ratio(s.waited, s.joined),
+        service_level=ratio(s.within_target, s.joined),
+        abandon_rate=ratio(s.abandoned, s.joined),
+        utilisation=ratio(s.busy_area, s.capacity_area),
+        mean_queue_length=s.queue_area / span if ch.pool is not None else 0.0,
+        mean_servers=s.capacity_area / span if ch.pool is not None else math.nan,
+        arrival_rate_per_minute=s.arrivals / span,
+        cost=spec.cost_per_transaction * s.handled + spec.cost_per_server_hour * staff_hours,
+    )
+    return values
+
+
+def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
+    h = s.hourly
+    n = len(h["arrivals"])
+    return {
+        "arrivals": list(h["arrivals"]),
+        "served": list(h["served"]),
+        "abandoned": list(h["abandoned"]),
+        "balked": list(h["balked"]),
+        "failed": list(h["failed"]),
+        "wait_mean": [ratio(h["wait_sum"][i], h["joined"][i]) for i in range(n)],
+        "p_wait": [ratio(h["waited"][i], h["joined"][i]) for i in range(n)],
+        "service_level": [ratio(h["within_target"][i], h["joined"][i]) for i in range(n)],
+        "utilisation": [ratio(h["busy_area"][i], h["capacity_area"][i]) for i in range(n)],
+        "servers": [h["capacity_area"][i] / MINUTES_PER_HOUR for i in range(n)],
+    }
+
+
+def replication_result(m: Model) -> ReplicationResult:
+    start, end = m.warmup, m.horizon
+    channels = {name: channel_kpis(ch, ch.stats, start, end) for name, ch in m.channels.items()}
+    served_total = sum(c["served"] for c in channels.values())
+    for c in channels.values():
+        c["volume_share"] = ratio(c["served"], served_total)
+    js = m.journeys
+    ended = js.completed + js.lost
+    cost = sum(c["cost"] for c in channels.values())
+    kpis = {
+        "journeys": float(js.started),
+        "completed": float(js.completed),
+        "lost": float(js.lost),
+        "in_progress_end": float(js.started - ended),
+        "diversion_rate": ratio(js.self_service, js.completed),
+        "diversion_eligible": ratio(js.eligible_self_service, js.eligible),
+        "lost_rate": ratio(js.lost, ended),
+        "switch_rate": ratio(js.switched, ended),
+        "guided": float(js.guided),
+        "deflected": sum(c["deflected"] for c in channels.values()),
+        "satisfaction": ratio(js.satisfaction_sum, ended),
+        "cost_total": cost,
+        "cost_per_transaction": ratio(cost, js.completed),
+        "arrival_rate_per_minute": js.started / (end - start),
+        "mean_journey_minutes": ratio(js.duration_sum, ended),
+        "mean_in_system": js.system_area / (end - start),
+    }
+    hourly = {name: hourly_kpis(ch.stats) for name, ch in m.channels.items()}
+    return ReplicationResult(m.replication, kpis, channels, hourly, dict(js.flows), m.trace)
+
+
+def simulate_replication(m: Model) -> ReplicationResult:
+    m.run()
+    return replication_result(m)

@@ -1,0 +1,135 @@
+"""Streaming statistics: counts, a quantile sketch and time-weighted areas, split by hour.
+
+Nothing here keeps one record per customer; memory is fixed by the number of channels,
+hours and (logarithmically) the range of waits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+MINUTES_PER_HOUR = 60.0
+
+
+class QuantileSketch:
+    """Quantiles within ``relative_error`` from log-spaced bins (the DDSketch idea);
+    zero waits, the common case, are counted exactly."""
+
+    def __init__(self, relative_error: float = 0.005) -> None:
+        gamma = (1 + relative_error) / (1 - relative_error)
+        self._log_gamma = math.log(gamma)
+        self._gamma = gamma
+        self.zeros = 0
+        self.count = 0
+        self.bins: Counter[int] = Counter()
+
+    def add(self, x: float) -> None:
+        self.count += 1
+        if x <= 1e-12:
+            self.zeros += 1
+        else:
+            self.bins[math.ceil(math.log(x) / self._log_gamma)] += 1
+
+    def quantile(self, q: float) -> float:
+        """The value at rank ``q * (count - 1)``; NaN when empty."""
+        if self.count == 0:
+            return math.nan
+        rank = q * (self.count - 1)
+        seen = self.zeros
+        if rank < seen:
+            return 0.0
+        for k in sorted(self.bins):
+            seen += self.bins[k]
+            if rank < seen:
+                return 2 * self._gamma**k / (self._gamma + 1)  # bin midpoint in relative terms
+        return 2 * self._gamma ** max(self.bins) / (self._gamma + 1)
+
+
+HOURLY_COUNTS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "waited",
+                 "within_target", "wait_sum")
+HOURLY_AREAS = ("busy_area", "capacity_area")
+
+
+class ChannelStats:
+    """Per-channel counts and areas for one replication, for visits arriving after warm-up.
+
+    Time-weighted areas (busy servers, available servers, queue length) cover the
+    interval from warm-up to the horizon; the pool calls ``advance`` before each change.
+    """
+
+    def __init__(self, n_hours: int, warmup_minutes: float) -> None:
+        self.warmup = warmup_minutes
+        self.arrivals = self.joined = self.served = self.served_ivr = 0
+        self.balked = self.abandoned = self.failed = self.deflected = 0
+        self.switched_in = self.switched_out = self.guided_out = 0
+        self.in_system = 0
+        self.waited = self.within_target = 0
+        self.wait_sum = 0.0
+        self.handled = 0  # served or failed: attempts that cost a transaction fee
+        self.sketch = QuantileSketch()
+        self.busy_area = self.capacity_area = self.queue_area = 0.0
+        self.hourly = {key: [0.0] * n_hours for key in HOURLY_COUNTS + HOURLY_AREAS}
+        self._last = 0.0
+
+    def record_wait(self, wait: float, hour: int) -> None:
+        """A customer who joined the queue: their time in it, served or abandoned."""
+        self.joined += 1
+        self.wait_sum += wait
+        self.sketch.add(wait)
+        h = self.hourly
+        h["joined"][hour] += 1
+        h["wait_sum"][hour] += wait
+        if wait > 1e-12:
+            self.waited += 1
+            h["waited"][hour] += 1
+
+    def advance(self, now: float, busy: int, capacity: int, waiting: int) -> None:
+        """Add the areas of the interval since the last call, at the levels it had."""
+        last = self._last
+        if now <= last:
+            return
+        self._last = now
+        available = capacity if capacity > busy else busy  # a leaving server still works
+        start = last if last > self.warmup else self.warmup
+        if now > start:
+            span = now - start
+            self.busy_area += busy * span
+            self.capacity_area += available * span
+            self.queue_area += waiting * span
+        busy_h, cap_h = self.hourly["busy_area"], self.hourly["capacity_area"]
+        n = len(busy_h)
+        t = last
+        while t < now:
+            hour = int(t // MINUTES_PER_HOUR)
+            if hour >= n:
+                break
+            end = min(now, (hour + 1) * MINUTES_PER_HOUR)
+            busy_h[hour] += busy * (end - t)
+            cap_h[hour] += available * (end - t)
+            t = end
+
+
+class JourneyStats:
+    """Per-journey outcomes for journeys starting after warm-up."""
+
+    def __init__(self, warmup_minutes: float) -> None:
+        self.warmup = warmup_minutes
+        self.started = self.completed = self.lost = 0
+        self.self_service = 0  # completed on a kiosk, online or in the IVR
+        self.eligible = self.eligible_self_service = 0
+        self.switched = 0  # journeys that used more than one channel
+        self.guided = self.deflected = 0
+        self.satisfaction_sum = 0.0
+        self.duration_sum = 0.0  # minutes from arrival to the end, for Little's law
+        self.flows: Counter[tuple[str, str]] = Counter()  # (first choice, final channel)
+        self.in_system = 0
+        self.system_area = 0.0
+        self._last = 0.0
+
+    def change_in_system(self, now: float, delta: int) -> None:
+        start = self._last if self._last > self.warmup else self.warmup
+        if now > start:
+            self.system_area += self.in_system * (now - start)
+        self._last = now
+        self.in_system += delta

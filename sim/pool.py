@@ -1,0 +1,78 @@
+"""A pool of servers whose number can change at any time, with FIFO and priority queues.
+
+SimPy's Resource has no capacity setter, so staffing schedules and kiosk breakdowns use
+this instead.  Lowering the capacity never interrupts service: a server above the new
+capacity leaves when its current customer is done (the customer is not handed over).
+Raising it starts waiting customers at once.  Waiting customers hold a plain SimPy event
+that succeeds when a server is theirs; abandoning marks the entry dead (lazy removal).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable, Optional
+
+import simpy
+
+
+class Ticket:
+    """A place in the queue; ``event`` succeeds when service starts."""
+
+    __slots__ = ("event", "alive")
+
+    def __init__(self, event: simpy.Event) -> None:
+        self.event, self.alive = event, True
+
+
+class ServerPool:
+    def __init__(self, env: simpy.Environment, capacity: int,
+                 on_change: Optional[Callable[[], None]] = None) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.busy = 0
+        self.waiting = 0
+        self._priority: deque[Ticket] = deque()
+        self._normal: deque[Ticket] = deque()
+        # called before every change of busy, waiting or capacity (time-weighted statistics)
+        self._on_change = on_change or (lambda: None)
+
+    def try_seize(self) -> bool:
+        """Take a free server now if there is one and nobody is waiting."""
+        if self.busy < self.capacity and self.waiting == 0:
+            self._on_change()
+            self.busy += 1
+            return True
+        return False
+
+    def join(self, priority: bool = False) -> Ticket:
+        self._on_change()
+        ticket = Ticket(simpy.Event(self.env))
+        (self._priority if priority else self._normal).append(ticket)
+        self.waiting += 1
+        return ticket
+
+    def leave_queue(self, ticket: Ticket) -> None:
+        """An abandonment: the ticket is skipped when its turn comes."""
+        self._on_change()
+        ticket.alive = False
+        self.waiting -= 1
+
+    def release(self) -> None:
+        self._on_change()
+        self.busy -= 1
+        self._dispatch()
+
+    def set_capacity(self, capacity: int) -> None:
+        self._on_change()
+        self.capacity = capacity
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        while self.busy < self.capacity and self.waiting:
+            queue = self._priority if self._priority else self._normal
+            ticket = queue.popleft()
+            if not ticket.alive:
+                continue
+            self.busy += 1
+            self.waiting -= 1
+            ticket.event.succeed()

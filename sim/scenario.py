@@ -1,0 +1,198 @@
+"""The one scenario schema: dataclasses read by the simulator, the optimiser and the sweeps.
+
+Times are in minutes from the start of the simulated day (``open_hour`` on the clock),
+rates are per minute.  The same classes are registered with Hydra's ConfigStore, so a
+wrong type or an unknown key is refused when the config is composed; semantic checks
+live in ``sim.validate``.  They are not frozen only because OmegaConf cannot override a
+frozen dataclass; nothing below the entry point mutates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Dict, List, Optional
+
+# OmegaConf reads the annotations at runtime, so the typing aliases above are kept.
+
+
+class ChannelKind(Enum):
+    counter = "counter"
+    kiosk = "kiosk"
+    hotline = "hotline"
+    online = "online"
+
+
+SELF_SERVICE_KINDS = frozenset({ChannelKind.kiosk, ChannelKind.online})
+STAFFED_KINDS = frozenset({ChannelKind.counter, ChannelKind.hotline})
+
+
+class DistributionKind(Enum):
+    exponential = "exponential"
+    lognormal = "lognormal"
+    gamma = "gamma"
+    deterministic = "deterministic"
+    empirical = "empirical"
+
+
+class Steering(Enum):
+    preference = "preference"  # choose by logit over preferences (high-value customers)
+    cheapest = "cheapest"  # steered to the cheapest eligible channel that is open
+
+
+@dataclass
+class Distribution:
+    """A duration in minutes: give ``mean_minutes`` or ``rate_per_minute`` (not both),
+    ``cv`` (standard deviation / mean) for lognormal and gamma, or ``samples_minutes``
+    for an empirical distribution."""
+
+    kind: DistributionKind = DistributionKind.exponential
+    mean_minutes: Optional[float] = None
+    rate_per_minute: Optional[float] = None
+    cv: float = 1.0
+    samples_minutes: List[float] = field(default_factory=list)
+
+
+@dataclass
+class Window:
+    start_minute: float = 0.0
+    end_minute: float = 0.0
+
+
+@dataclass
+class Channel:
+    """A place a transaction can be done.  The key in ``Scenario.channels`` is its name."""
+
+    kind: ChannelKind = ChannelKind.counter
+    branch: str = ""  # channels sharing a branch share its lobby guide
+    servers: int = 1  # tellers, kiosk machines or hotline agents; unused for online
+    schedule: List[int] = field(default_factory=list)  # servers per slot; overrides servers
+    schedule_slot_minutes: float = 60.0
+    target_wait_minutes: float = 5.0  # service-level target
+    balk_queue_length: Optional[int] = None  # arrivals seeing this many waiting balk
+    effort: float = 0.0  # disutility of using the channel in the choice model
+    cost_per_transaction: float = 0.0  # per handled attempt (served or failed)
+    cost_per_server_hour: float = 0.0  # per scheduled teller, agent or machine hour
+    priority_segments: List[str] = field(default_factory=list)  # served before others
+    # kiosk: breakdowns take a machine out of service
+    mtbf_minutes: Optional[float] = None
+    repair: Optional[Distribution] = None
+    # hotline: an IVR step before the agent pool
+    ivr: Optional[Distribution] = None
+    ivr_completion: Dict[str, float] = field(default_factory=dict)  # type -> share ending in IVR
+    deflect_to: List[str] = field(default_factory=list)  # online channels the IVR offers
+    # online: no queue, optional concurrency cap, outages
+    concurrency_cap: Optional[int] = None
+    outages: List[Window] = field(default_factory=list)
+    outage_mtbf_minutes: Optional[float] = None
+    outage_repair: Optional[Distribution] = None
+
+
+@dataclass
+class TransactionType:
+    """What a customer wants done.  The keys of ``service`` are the channels that can
+    carry it (the eligibility matrix); ``success`` defaults to 1 for each of them."""
+
+    service: Dict[str, Distribution] = field(default_factory=dict)
+    success: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Arrivals:
+    """Non-homogeneous Poisson arrivals: either ``rate_per_minute`` per slot (one value
+    means a constant rate), or a ``daily_volume`` spread by ``hourly_shape``.  The
+    profile repeats after its last slot."""
+
+    rate_per_minute: List[float] = field(default_factory=list)
+    slot_minutes: float = 60.0
+    daily_volume: Optional[float] = None
+    hourly_shape: List[float] = field(default_factory=list)
+
+
+@dataclass
+class Segment:
+    """Customers with the same arrivals, mix, preferences, patience and digital skill."""
+
+    arrivals: Arrivals = field(default_factory=Arrivals)
+    mix: Dict[str, float] = field(default_factory=dict)  # transaction type -> share
+    preference: Dict[str, float] = field(default_factory=dict)  # channel -> utility
+    promotion_uplift: Dict[str, float] = field(default_factory=dict)  # channel -> utility
+    wait_sensitivity_per_minute: float = 0.1
+    patience: Optional[Distribution] = None  # None: never abandons
+    self_service_success_factor: float = 1.0  # digital skill: multiplies success
+    self_service_time_factor: float = 1.0  # digital skill: multiplies service time
+    retry_probability: float = 0.0  # after a balk or abandonment: try another channel
+    retry_delay: Optional[Distribution] = None  # before retrying after abandonment
+    lobby_acceptance: float = 0.0  # accepts a lobby guide's redirection to a kiosk
+    deflection_acceptance: float = 0.0  # accepts the IVR's self-service link
+    steering: Steering = Steering.preference
+
+
+@dataclass
+class LobbyGuide:
+    """Staff in a branch lobby who redirect kiosk-eligible counter customers to a kiosk."""
+
+    branch: str = ""
+    kiosk: str = ""  # the kiosk channel customers are sent to
+    guides: int = 1
+    minutes_per_guidance: float = 1.0
+    start_minute: float = 0.0
+    end_minute: float = 1.0e9
+
+
+@dataclass
+class Switching:
+    enabled: bool = True  # off: no re-choice after balking, no retries, no fallback
+    max_attempts: int = 3  # channel visits per journey, so every journey ends
+
+
+@dataclass
+class Satisfaction:
+    """Peak-end satisfaction in [0, 1]: each moment of a journey scores in [0, 1]; the
+    journey's score is ``peak_weight * worst + (1 - peak_weight) * last``."""
+
+    peak_weight: float = 0.5
+    wait_scale_minutes: float = 10.0  # a wait of w scores exp(-w / scale)
+    balk_score: float = 0.3
+    abandon_score: float = 0.0
+    failure_score: float = 0.0
+    lost_score: float = 0.0  # the end moment of a journey that ends without service
+
+
+@dataclass
+class Scenario:
+    name: str = "scenario"
+    open_hour: int = 8  # clock hour at minute 0, for labels
+    channels: Dict[str, Channel] = field(default_factory=dict)
+    transactions: Dict[str, TransactionType] = field(default_factory=dict)
+    segments: Dict[str, Segment] = field(default_factory=dict)
+    lobby_guides: Dict[str, LobbyGuide] = field(default_factory=dict)
+    switching: Switching = field(default_factory=Switching)
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
+
+
+@dataclass
+class MMCScenario(Scenario):
+    """Validation scenario M/M/c: the top-level keys feed the channel and segment by
+    interpolation in ``conf/scenario/mmc.yaml``; the engine sees a plain Scenario."""
+
+    servers: int = 1
+    arrival_rate: float = 0.7
+    service_rate: float = 1.0
+
+
+@dataclass
+class MMCMScenario(MMCScenario):
+    """Validation scenario M/M/c+M: exponential patience, abandoned callers leave."""
+
+    patience_rate: float = 0.5
+
+
+@dataclass
+class RunSettings:
+    horizon_minutes: float = 600.0
+    warmup_minutes: float = 0.0  # customers arriving before this are not counted
+    replications: int = 10
+    seed: int = 20261123
+    trace: bool = False  # keep a per-visit record (trace.csv); off streams statistics only
+    plots: bool = True
