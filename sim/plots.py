@@ -1,0 +1,84 @@
+"""Figures drawn from the tidy tables: waits by hour, volume shares, switching flows."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no screen needed
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sim.io import write_bytes_atomic  # noqa: E402
+
+Rows = list[dict[str, Any]]
+
+
+def _save(fig: Any, path: Path) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    write_bytes_atomic(path, buffer.getvalue())
+
+
+def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
+    """Mean wait in queue per clock hour for each channel that has a queue, with 95% CI."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    rows = [r for r in hourly if r["kpi"] == "wait_mean"]
+    for name in dict.fromkeys(r["channel"] for r in rows):
+        mine = [r for r in rows if r["channel"] == name and not math.isnan(r["mean"])]
+        if not mine:
+            continue
+        hours = [r["hour"] for r in mine]
+        ax.plot(hours, [r["mean"] for r in mine], marker="o", label=name)
+        low = [r["ci_low"] if not math.isnan(r["ci_low"]) else r["mean"] for r in mine]
+        high = [r["ci_high"] if not math.isnan(r["ci_high"]) else r["mean"] for r in mine]
+        ax.fill_between(hours, low, high, alpha=0.2)
+    ax.set_xlabel("hour of day")
+    ax.set_ylabel("mean wait in queue (minutes)")
+    ax.set_title("Wait by hour (95% CI)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    _save(fig, path)
+
+
+def plot_volume_shares(channels: Rows, path: Path) -> None:
+    """Share of served transactions per channel, self-service kinds shaded differently."""
+    rows = [r for r in channels if r["kpi"] == "volume_share"]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    colours = {"counter": "#4c72b0", "hotline": "#55a868", "kiosk": "#dd8452", "online": "#c44e52"}
+    names = [r["channel"] for r in rows]
+    shares = [0.0 if math.isnan(r["mean"]) else 100 * r["mean"] for r in rows]
+    ax.barh(names, shares, color=[colours[r["kind"]] for r in rows])
+    for y, s in enumerate(shares):
+        ax.text(s, y, f" {s:.1f}%", va="center", fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlabel("share of served transactions (%)")
+    ax.set_title("Channel volume shares")
+    _save(fig, path)
+
+
+def plot_switching_flows(flows: Rows, path: Path) -> None:
+    """First choice (rows) -> final channel (columns): share of journeys."""
+    firsts = sorted({r["first_choice"] for r in flows})
+    finals = sorted({r["final_channel"] for r in flows} - {"lost"}) + ["lost"]
+    grid = [[0.0] * len(finals) for _ in firsts]
+    for r in flows:
+        grid[firsts.index(r["first_choice"])][finals.index(r["final_channel"])] = 100 * r["share"]
+    fig, ax = plt.subplots(figsize=(1.2 * len(finals) + 3, 0.6 * len(firsts) + 2))
+    image = ax.imshow(grid, cmap="Blues")
+    ax.set_xticks(range(len(finals)), finals, rotation=30, ha="right")
+    ax.set_yticks(range(len(firsts)), firsts)
+    for i, row in enumerate(grid):
+        for j, v in enumerate(row):
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize="small",
+                    color="white" if v > 50 else "black")
+    ax.set_xlabel("final channel")
+    ax.set_ylabel("first choice")
+    ax.set_title("Switching flows (% of journeys)")
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    _save(fig, path)
