@@ -15,11 +15,11 @@ from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide
 
 
 def servers_at(spec: Channel, t: float) -> int:
-    """Scheduled servers at minute ``t``; the last slot of a schedule holds afterwards."""
+    """Scheduled servers at minute ``t``; a schedule repeats after its last slot, like the
+    arrival profiles, so a long run is a sequence of identical days."""
     if not spec.schedule:
         return spec.servers
-    slot = min(int(t // spec.schedule_slot_minutes), len(spec.schedule) - 1)
-    return spec.schedule[slot]
+    return spec.schedule[int(t // spec.schedule_slot_minutes) % len(spec.schedule)]
 
 
 def server_minutes(spec: Channel, start: float, end: float) -> float:
@@ -28,8 +28,7 @@ def server_minutes(spec: Channel, start: float, end: float) -> float:
         return spec.servers * max(0.0, end - start)
     total, t, slot = 0.0, start, spec.schedule_slot_minutes
     while t < end:
-        i = int(t // slot)
-        stop = end if i >= len(spec.schedule) - 1 else min(end, (i + 1) * slot)
+        stop = min(end, (int(t // slot) + 1) * slot)
         total += servers_at(spec, t) * (stop - t)
         t = stop
     return total
@@ -113,10 +112,11 @@ class ChannelState:
         self.pool.set_capacity(max(0, self.scheduled - self.down))
 
     def _follow_schedule(self) -> Generator[simpy.Event, None, None]:
-        slot = self.spec.schedule_slot_minutes
-        for i, _ in enumerate(self.spec.schedule[1:], start=1):
+        slot, i = self.spec.schedule_slot_minutes, 0
+        while True:
+            i += 1
             yield self.env.timeout(i * slot - self.env.now)
-            self.scheduled = self.spec.schedule[i]
+            self.scheduled = servers_at(self.spec, i * slot)
             self._set_servers()
 
     def _machine(self, index: int, up_time: Sampler, repair: Sampler
