@@ -52,11 +52,8 @@ class ChannelState:
         self.ivr: Optional[Sampler] = None
         if spec.ivr is not None:
             self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))
-        cap: Optional[int]
-        if spec.kind is ChannelKind.online:
-            cap = spec.concurrency_cap
-        else:
-            cap = self.scheduled
+        # online: only a concurrency cap, if any; the other kinds always have servers
+        cap = spec.concurrency_cap if spec.kind is ChannelKind.online else self.scheduled
         self.pool = None if cap is None else ServerPool(env, cap, self._advance)
         self._streams = streams
 
@@ -94,16 +91,18 @@ class ChannelState:
         if spec.mtbf_minutes is not None and spec.repair is not None:
             machines = max([spec.servers, *spec.schedule])
             rng = self._streams.generator(f"breakdown/{self.name}")
-            up_time = lambda n: rng.exponential(spec.mtbf_minutes, n)  # noqa: E731
+            mtbf = spec.mtbf_minutes
             repair = sampler(spec.repair, self._streams.generator(f"repair/{self.name}"))
             for i in range(machines):
-                env.process(self._machine(i, buffered(up_time), repair))
+                up_time = buffered(lambda n: rng.exponential(mtbf, n))
+                env.process(self._machine(i, up_time, repair))
         for window in spec.outages:
             env.process(self._planned_outage(window.start_minute, window.end_minute))
         if spec.outage_mtbf_minutes is not None and spec.outage_repair is not None:
             mtbf = spec.outage_mtbf_minutes
             rng = self._streams.generator(f"outage/{self.name}")
-            repair = sampler(spec.outage_repair, self._streams.generator(f"outage_repair/{self.name}"))
+            repair = sampler(spec.outage_repair,
+                             self._streams.generator(f"outage_repair/{self.name}"))
             env.process(self._random_outages(buffered(lambda n: rng.exponential(mtbf, n)),
                                              repair))
 

@@ -52,16 +52,19 @@ def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, N
     first = option.channel.name if option is not None else "none"
     final = "lost"
     attempts = 0
-    self_service = False
+    self_service = moved = False
+    outcome = None
     while option is not None:
         attempts += 1
         channel = option.channel
-        if m.switching and channel.kind is ChannelKind.counter:
+        # guidance does not send back to self-service someone who just failed there
+        if m.switching and channel.kind is ChannelKind.counter and outcome is not Outcome.failed:
             option = _guide(m, seg, options, option, tried, js)
-            channel = option.channel
+            moved = moved or option.channel is not channel
+        channel = option.channel
         tried.add(channel)
         stats = m.stats_now(channel)
-        if attempts > 1:
+        if attempts > 1 or moved:
             stats.switched_in += 1
         if m.trace is not None:
             m.record(customer, seg.name, ttype, channel.name, "arrive", 0.0)
@@ -95,7 +98,7 @@ def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, N
         if seg.self_service_eligible[ttype]:
             js.eligible += 1
             js.eligible_self_service += self_service
-    js.switched += attempts > 1
+    js.switched += attempts > 1 or moved
     js.flows[(first, final)] += 1
     js.satisfaction_sum += sat.peak_weight * worst + (1.0 - sat.peak_weight) * last
     js.duration_sum += now - start

@@ -1,4 +1,4 @@
-"""Named random streams per replication, all from one SeedSequence; nothing else creates generators."""
+"""Named random streams per replication from one SeedSequence; nothing else makes generators."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ class Channel:
     kind: ChannelKind = ChannelKind.counter
     branch: str = ""  # channels sharing a branch share its lobby guide
     servers: int = 1  # tellers, kiosk machines or hotline agents; unused for online
-    schedule: List[int] = field(default_factory=list)  # servers per slot, repeating; overrides servers
+    schedule: List[int] = field(default_factory=list)  # per slot, repeating; overrides servers
     schedule_slot_minutes: float = 60.0
     target_wait_minutes: float = 5.0  # service-level target
     balk_queue_length: Optional[int] = None  # arrivals seeing this many waiting balk

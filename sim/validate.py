@@ -95,8 +95,9 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
                      "must be >= 0")
         _non_negative(f"{p}.cost_per_transaction", ch.cost_per_transaction)
         _non_negative(f"{p}.cost_per_server_hour", ch.cost_per_server_hour)
-        for seg in ch.priority_segments:
-            _require(seg in segments, f"{p}.priority_segments", seg, "not a segment of the scenario")
+        for seg_name in ch.priority_segments:
+            _require(seg_name in segments, f"{p}.priority_segments", seg_name,
+                     "not a segment of the scenario")
         _validate_kind_fields(scenario, name, p)
 
     for tname, tt in types.items():
