@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.experiment import run_experiment
 from sim.io import write_csv, write_json
@@ -53,8 +54,29 @@ def register_configs() -> None:
     cs.store(group="run", name="base_run", node=RunSettings)
 
 
+def check_known_keys(node: Any, path: str) -> None:
+    """Refuse keys that the schema does not have.
+
+    Hydra refuses unknown keys on its own, except those added with ``+key=value``, which
+    it lets into typed nodes; OmegaConf would then set them as stray attributes.
+    """
+    if isinstance(node, DictConfig):
+        schema: Any = OmegaConf.get_type(node)
+        is_schema = isinstance(schema, type) and dataclasses.is_dataclass(schema)
+        known = {f.name for f in dataclasses.fields(schema)} if is_schema else None
+        for key in node:
+            if known is not None and key not in known:
+                raise ScenarioError(f"{path}.{key!s}", node[key], f"not a key of {schema.__name__}")
+            check_known_keys(node[key], f"{path}.{key!s}")
+    elif isinstance(node, ListConfig):
+        for i, item in enumerate(node):
+            check_known_keys(item, f"{path}[{i}]")
+
+
 def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     """Typed, validated objects from the composed config; ScenarioError if a value is bad."""
+    check_known_keys(cfg.scenario, "scenario")
+    check_known_keys(cfg.run, "run")
     scenario = OmegaConf.to_object(cfg.scenario)
     run = OmegaConf.to_object(cfg.run)
     assert isinstance(scenario, Scenario) and isinstance(run, RunSettings)

@@ -47,25 +47,22 @@ class ChannelState:
         self.priority_segments = frozenset(spec.priority_segments)
         self.up = True  # online: False during an outage
         self.scheduled = servers_at(spec, 0.0)
-        self.down = 0  # kiosk machines out of service
+        self.down: set[int] = set()  # kiosk machines out of service, by index
         self.guide: Optional[GuideState] = None
         self.ivr: Optional[Sampler] = None
         if spec.ivr is not None:
             self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))
         # online: only a concurrency cap, if any; the other kinds always have servers
         cap = spec.concurrency_cap if spec.kind is ChannelKind.online else self.scheduled
-        self.pool = None if cap is None else ServerPool(env, cap, self._advance)
+        self.pool = None if cap is None else ServerPool(env, cap)
+        if self.pool is not None:
+            stats.watch(env, self.pool)
         self._streams = streams
-
-    def _advance(self) -> None:
-        pool = self.pool
-        assert pool is not None
-        self.stats.advance(self.env.now, pool.busy, pool.capacity, pool.waiting)
 
     def finish(self) -> None:
         """Close the time-weighted areas at the end of the run."""
         if self.pool is not None:
-            self._advance()
+            self.stats.advance()
 
     def is_open(self) -> bool:
         """Whether a customer would consider this channel now (staff or machines present)."""
@@ -107,8 +104,10 @@ class ChannelState:
                                              repair))
 
     def _set_servers(self) -> None:
+        """Servers now: those scheduled (installed) that are not broken down."""
         assert self.pool is not None
-        self.pool.set_capacity(max(0, self.scheduled - self.down))
+        broken = sum(1 for i in self.down if i < self.scheduled)
+        self.pool.set_capacity(self.scheduled - broken)
 
     def _follow_schedule(self) -> Generator[simpy.Event, None, None]:
         slot, i = self.spec.schedule_slot_minutes, 0
@@ -120,15 +119,15 @@ class ChannelState:
 
     def _machine(self, index: int, up_time: Sampler, repair: Sampler
                  ) -> Generator[simpy.Event, None, None]:
-        # Machine ``index`` only counts while it is installed (index < scheduled).
+        # Machine ``index`` only breaks down while it is installed (index < scheduled).
         while True:
             yield self.env.timeout(up_time())
             if index >= self.scheduled:
                 continue
-            self.down += 1
+            self.down.add(index)
             self._set_servers()
             yield self.env.timeout(repair())
-            self.down -= 1
+            self.down.discard(index)
             self._set_servers()
 
     def _planned_outage(self, start: float, end: float) -> Generator[simpy.Event, None, None]:

@@ -71,7 +71,9 @@ def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, N
         if channel.kind is ChannelKind.online:
             outcome, wait, target = yield from _online_visit(m, option, stats)
         else:
-            outcome, wait, target = yield from _queue_visit(m, seg, option, options, tried, stats)
+            can_switch = m.switching and attempts < m.max_attempts
+            outcome, wait, target = yield from _queue_visit(m, seg, option, options, tried, stats,
+                                                            can_switch)
         stats.in_system -= 1
         if m.trace is not None:
             m.record(customer, seg.name, ttype, channel.name, outcome.value, wait)
@@ -191,7 +193,7 @@ def _online_visit(m: Model, option: Option, stats: ChannelStats) -> Visit:
 
 
 def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Option],
-                 tried: set, stats: ChannelStats) -> Visit:
+                 tried: set, stats: ChannelStats, can_switch: bool) -> Visit:
     """Counter, kiosk or hotline: (IVR,) balk or join the queue, wait or abandon, serve."""
     env = m.env
     channel = option.channel
@@ -206,11 +208,12 @@ def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Opti
         stats.served_ivr += 1
         stats.hourly["served"][hour] += 1
         return Outcome.served_ivr, 0.0, None
-    if spec.deflect_to and m.switching:
-        target = next((o for o in options if o.channel.name in spec.deflect_to
-                       and o.channel not in tried), None)
+    if spec.deflect_to and can_switch:
+        by_name = {o.channel.name: o for o in options if o.channel not in tried}
+        target = next((by_name[n] for n in spec.deflect_to if n in by_name), None)
         if target is not None and seg.decide_u() < seg.spec.deflection_acceptance:
             stats.deflected += 1
+            stats.hourly["deflected"][hour] += 1
             return Outcome.deflected, 0.0, target
     if (spec.balk_queue_length is not None and pool.busy >= pool.capacity
             and pool.waiting >= spec.balk_queue_length):

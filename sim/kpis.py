@@ -17,7 +17,7 @@ from sim.scenario import ChannelKind
 
 CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
                   "deflected", "guided_out", "switched_in", "switched_out")
-HOURLY_KPIS = ("arrivals", "served", "abandoned", "balked", "failed", "wait_mean", "p_wait",
+HOURLY_KPIS = ("arrivals", "served", "abandoned", "balked", "failed", "deflected", "wait_mean", "p_wait",
                "service_level", "utilisation", "servers")
 
 
@@ -67,6 +67,7 @@ def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
         "abandoned": list(h["abandoned"]),
         "balked": list(h["balked"]),
         "failed": list(h["failed"]),
+        "deflected": list(h["deflected"]),
         "wait_mean": [ratio(h["wait_sum"][i], h["joined"][i]) for i in range(n)],
         "p_wait": [ratio(h["waited"][i], h["joined"][i]) for i in range(n)],
         "service_level": [ratio(h["within_target"][i], h["joined"][i]) for i in range(n)],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Any
 
 MINUTES_PER_HOUR = 60.0
 
@@ -46,7 +47,7 @@ class QuantileSketch:
         return 2 * self._gamma ** max(self.bins) / (self._gamma + 1)
 
 
-HOURLY_COUNTS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "waited",
+HOURLY_COUNTS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "waited",
                  "within_target", "wait_sum")
 HOURLY_AREAS = ("busy_area", "capacity_area")
 
@@ -70,6 +71,8 @@ class ChannelStats:
         self.sketch = QuantileSketch()
         self.busy_area = self.capacity_area = self.queue_area = 0.0
         self.hourly = {key: [0.0] * n_hours for key in HOURLY_COUNTS + HOURLY_AREAS}
+        self._busy_h, self._cap_h = self.hourly["busy_area"], self.hourly["capacity_area"]
+        self._n_hours = n_hours
         self._last = 0.0
 
     def record_wait(self, wait: float, hour: int) -> None:
@@ -84,21 +87,38 @@ class ChannelStats:
             self.waited += 1
             h["waited"][hour] += 1
 
-    def advance(self, now: float, busy: int, capacity: int, waiting: int) -> None:
+    def watch(self, env: Any, pool: Any) -> None:
+        """Keep the time-weighted areas of ``pool`` (a ServerPool) in simulated time."""
+        self._env, self._pool = env, pool
+        pool.on_change(self.advance)
+
+    def advance(self) -> None:
         """Add the areas of the interval since the last call, at the levels it had."""
-        last = self._last
+        now, last = self._env.now, self._last
         if now <= last:
             return
         self._last = now
+        pool = self._pool
+        busy, capacity = pool.busy, pool.capacity
         available = capacity if capacity > busy else busy  # a leaving server still works
-        start = last if last > self.warmup else self.warmup
-        if now > start:
-            span = now - start
+        if last >= self.warmup:
+            span = now - last
             self.busy_area += busy * span
             self.capacity_area += available * span
-            self.queue_area += waiting * span
-        busy_h, cap_h = self.hourly["busy_area"], self.hourly["capacity_area"]
-        n = len(busy_h)
+            self.queue_area += pool.waiting * span
+        elif now > self.warmup:
+            span = now - self.warmup
+            self.busy_area += busy * span
+            self.capacity_area += available * span
+            self.queue_area += pool.waiting * span
+        hour = int(last // MINUTES_PER_HOUR)
+        if now <= (hour + 1) * MINUTES_PER_HOUR:  # the usual case: no hour boundary crossed
+            if hour < self._n_hours:
+                self._busy_h[hour] += busy * (now - last)
+                self._cap_h[hour] += available * (now - last)
+            return
+        busy_h, cap_h = self._busy_h, self._cap_h
+        n = self._n_hours
         t = last
         while t < now:
             hour = int(t // MINUTES_PER_HOUR)
@@ -119,7 +139,7 @@ class JourneyStats:
         self.self_service = 0  # completed on a kiosk, online or in the IVR
         self.eligible = self.eligible_self_service = 0
         self.switched = 0  # journeys that used more than one channel
-        self.guided = self.deflected = 0
+        self.guided = 0
         self.satisfaction_sum = 0.0
         self.duration_sum = 0.0  # minutes from arrival to the end, for Little's law
         self.flows: Counter[tuple[str, str]] = Counter()  # (first choice, final channel)

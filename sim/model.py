@@ -15,7 +15,7 @@ from sim.distributions import Sampler, mean_minutes, sampler
 from sim.journey import journey
 from sim.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
 from sim.rng import Streams, buffered
-from sim.scenario import RunSettings, Scenario, Segment, Steering
+from sim.scenario import Channel, Distribution, RunSettings, Scenario, Segment, Steering
 
 TraceRow = tuple[int, int, str, str, str, str, float, float]
 
@@ -29,7 +29,7 @@ class Option:
     service: Sampler  # minutes, digital skill included
     success: float  # probability, digital skill included
     ivr_completion: float
-    cost: float
+    cost: float  # per transaction, for steering to the cheapest channel
 
 
 @dataclass
@@ -130,8 +130,9 @@ class Model:
                         service = _scaled(service, seg.self_service_time_factor)
                 utility = (seg.preference.get(ch_name, 0.0) + seg.promotion_uplift.get(ch_name, 0.0)
                            - ch.spec.effort)
+                cost = unit_cost(ch.spec, tt.service[ch_name])
                 opts.append(Option(ch, utility, service, success,
-                                   ch.spec.ivr_completion.get(t, 0.0), ch.spec.cost_per_transaction))
+                                   ch.spec.ivr_completion.get(t, 0.0), cost))
             state.options[t] = opts
             state.self_service_eligible[t] = any(o.channel.self_service or o.ivr_completion > 0
                                                  for o in opts)
@@ -140,6 +141,9 @@ class Model:
     def choose(self, seg: SegmentState, options: list[Option], tried: set[ChannelState],
                staffed_only: bool = False) -> Optional[Option]:
         """The channel a customer picks now among those open and not yet tried."""
+        if len(options) == 1 and not staffed_only:
+            only = options[0]
+            return only if only.channel not in tried and only.channel.is_open() else None
         cands = [o for o in options
                  if o.channel not in tried and o.channel.is_open()
                  and (o.channel.staffed or not staffed_only)]
@@ -181,6 +185,12 @@ class Model:
         for ch in self.channels.values():
             ch.finish()
         self.journeys.change_in_system(self.horizon, 0)
+
+
+def unit_cost(spec: Channel, service: Distribution) -> float:
+    """What one transaction costs the organisation on a channel: its fee plus the server
+    time it takes, so a staffed channel paid by the hour is not mistaken for a free one."""
+    return spec.cost_per_transaction + spec.cost_per_server_hour * mean_minutes(service) / 60
 
 
 def _scaled(draw: Sampler, factor: float) -> Sampler:

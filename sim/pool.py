@@ -10,7 +10,7 @@ that succeeds when a server is theirs; abandoning marks the entry dead (lazy rem
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Optional
+from typing import Callable
 
 import simpy
 
@@ -25,8 +25,7 @@ class Ticket:
 
 
 class ServerPool:
-    def __init__(self, env: simpy.Environment, capacity: int,
-                 on_change: Optional[Callable[[], None]] = None) -> None:
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
         self.env = env
         self.capacity = capacity
         self.busy = 0
@@ -34,7 +33,11 @@ class ServerPool:
         self._priority: deque[Ticket] = deque()
         self._normal: deque[Ticket] = deque()
         # called before every change of busy, waiting or capacity (time-weighted statistics)
-        self._on_change = on_change or (lambda: None)
+        self._on_change: Callable[[], None] = lambda: None
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` just before busy, waiting or capacity changes."""
+        self._on_change = callback
 
     def try_seize(self) -> bool:
         """Take a free server now if there is one and nobody is waiting."""
