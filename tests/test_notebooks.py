@@ -1,0 +1,92 @@
+"""Every notebook in notebooks/ runs top to bottom on a small case, in this venv's kernel.
+
+The small case is injected papermill-style: a cell tagged ``injected-parameters`` is put
+right after the notebook's ``parameters`` cell and overrides some of its names.  A last
+cell, appended by the test, checks what the notebook left behind (tables, conclusions).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+# Per notebook: small parameter values (names of its parameters cell), the least number of
+# figures it must show, and checks run in its namespace after the last cell.
+SMALL = {
+    "what_if_kiosks.ipynb": {
+        "HORIZON_MINUTES": 300,
+        "REPLICATIONS": 3,
+        "KIOSKS": [0, 3],
+        "TELLERS": [-1, 0],
+    },
+}
+MIN_FIGURES = {"what_if_kiosks.ipynb": 3}
+CHECKS = {
+    "what_if_kiosks.ipynb": """
+import pandas as pd
+assert isinstance(tidy, pd.DataFrame) and isinstance(reps, pd.DataFrame)
+assert {"kiosks", "teller_shift", "scope", "kpi", "mean", "ci_low", "ci_high"} <= set(tidy.columns)
+assert not tidy.duplicated(["kiosks", "teller_shift", "scope", "kpi"]).any()
+assert sorted(tidy.kiosks.unique()) == [0, 3] and sorted(tidy.teller_shift.unique()) == [-1, 0]
+for scope, kpi in [("overall", "diversion_rate"), ("teller", "wait_mean"),
+                   ("overall", "lost_rate"), ("overall", "cost_per_transaction")]:
+    sel = tidy[(tidy.scope == scope) & (tidy.kpi == kpi)]
+    assert len(sel) == 4 and sel["mean"].notna().all() and (sel["n"] == 3).all(), (scope, kpi)
+    assert (sel.ci_low <= sel["mean"]).all() and (sel["mean"] <= sel.ci_high).all(), (scope, kpi)
+assert len(reps) == 3 * len(tidy)
+assert any(line.startswith("Today (3 kiosks") for line in CONCLUSIONS), CONCLUSIONS
+""",
+}
+
+
+def assigned_names(source: str) -> set[str]:
+    return {t.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name)}
+
+
+def with_small_case(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{name}: needs exactly one cell tagged 'parameters'"
+    params = SMALL[name]
+    unknown = set(params) - assigned_names(nb.cells[tagged[0]].source)
+    assert not unknown, f"{name}: the parameters cell does not set {sorted(unknown)}"
+    injected = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in params.items()))
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(tagged[0] + 1, injected)
+    # the kernel must be this interpreter's environment (the venv), not some other python
+    nb.cells.append(nbformat.v4.new_code_cell(
+        f"import sys\nassert sys.prefix == {sys.prefix!r}, sys.prefix\n" + CHECKS.get(name, "")))
+    return nb
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_runs(path: Path) -> None:
+    if path.name not in SMALL:
+        pytest.fail(f"add small parameters for {path.name} to SMALL in {Path(__file__).name}")
+    nb = with_small_case(nbformat.read(path, as_version=4), path.name)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()  # raises CellExecutionError, with the cell's traceback, on any error
+
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    figures = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert figures >= MIN_FIGURES.get(path.name, 0), f"{path.name}: {figures} figures shown"
+
+
+def test_notebooks_are_committed_without_outputs() -> None:
+    """Outputs would go stale with every model change and bloat diffs with images."""
+    assert NOTEBOOKS, "no notebooks found"
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
