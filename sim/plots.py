@@ -36,7 +36,8 @@ def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
             continue
         hours = [r["hour"] for r in mine]
         ax.plot(hours, [r["mean"] for r in mine], marker="o", label=name)
-        low = [r["ci_low"] if not math.isnan(r["ci_low"]) else r["mean"] for r in mine]
+        # a wait is never negative, whatever the symmetric t interval says
+        low = [max(0.0, r["ci_low"]) if not math.isnan(r["ci_low"]) else r["mean"] for r in mine]
         high = [r["ci_high"] if not math.isnan(r["ci_high"]) else r["mean"] for r in mine]
         ax.fill_between(hours, low, high, alpha=0.2)
     ax.set_xlabel("hour of day")

@@ -30,16 +30,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pytest
+from agreement import compare
 from conftest import compose_scenario
-from scipy import stats
 
 from sim import theory
 from sim.experiment import run_experiment
 
-ALPHA = 0.05  # family-wise error of the whole module
-INFORMATIVE = 0.12  # the largest 95% half-width, relative to theory, that still says much
 REPLICATIONS = 20
 KPIS = ("abandon_rate", "wait_mean", "p_wait", "mean_queue_length")
 
@@ -79,38 +76,6 @@ CASES = [
     Case(5, 6.0, 1.0, 0.5, 3_000),  # overloaded: stable only through abandonment
 ]
 FAMILY = len(CASES) * len(KPIS)
-
-
-@dataclass(frozen=True)
-class Check:
-    kpi: str
-    sim: float
-    theory: float
-    half_width_95: float
-    tolerance: float  # max(Bonferroni-widened half-width, 3% of theory)
-
-    @property
-    def agrees(self) -> bool:
-        return abs(self.sim - self.theory) <= self.tolerance
-
-    @property
-    def informative(self) -> bool:
-        return self.half_width_95 < INFORMATIVE * self.theory
-
-    def __str__(self) -> str:
-        rel = (self.sim - self.theory) / self.theory
-        return (f"{self.kpi:>17}: sim {self.sim:.5g} theory {self.theory:.5g} "
-                f"({rel:+.2%}), tolerance {self.tolerance / self.theory:.2%}, "
-                f"95% half-width {self.half_width_95 / self.theory:.2%}")
-
-
-def compare(kpi: str, values: list[float], expected: float, family: int) -> Check:
-    x = np.asarray(values, dtype=float)
-    n = x.size
-    se = float(x.std(ddof=1)) / math.sqrt(n)
-    half_95 = float(stats.t.ppf(0.975, n - 1)) * se
-    half_family = float(stats.t.ppf(1 - ALPHA / (2 * family), n - 1)) * se
-    return Check(kpi, float(x.mean()), expected, half_95, max(half_family, 0.03 * expected))
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
