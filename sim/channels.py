@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Generator, Optional
 
 import simpy
 
+from sim.choice import expected_wait_minutes
 from sim.distributions import Sampler, sampler
 from sim.metrics import ChannelStats
 from sim.pool import ServerPool
@@ -72,14 +72,12 @@ class ChannelState:
         return self.pool.capacity > 0
 
     def expected_wait(self) -> float:
+        """The wait an arriving customer expects here (online channels have no queue)."""
         pool = self.pool
         if pool is None or self.kind is ChannelKind.online:
             return 0.0
-        if pool.busy < pool.capacity:
-            return 0.0
-        if pool.capacity <= 0:
-            return math.inf
-        return (pool.waiting + 1) * self.nominal_service_minutes / pool.capacity
+        return expected_wait_minutes(pool.waiting, pool.busy, pool.capacity,
+                                     self.nominal_service_minutes)
 
     def start_processes(self) -> None:
         spec, env = self.spec, self.env
