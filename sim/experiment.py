@@ -55,6 +55,9 @@ class ExperimentResult:
     def channel_kpi(self, channel: str, name: str) -> Estimate:
         return estimate(r.channels[channel][name] for r in self.replications)
 
+    def segment_kpi(self, segment: str, name: str) -> Estimate:
+        return estimate(r.segments[segment][name] for r in self.replications)
+
 
 def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
                    ) -> ExperimentResult:

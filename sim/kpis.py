@@ -26,6 +26,7 @@ class ReplicationResult:
     replication: int
     kpis: dict[str, float]
     channels: dict[str, dict[str, float]]
+    segments: dict[str, dict[str, float]]  # segment -> KPI (completed, served.<channel>, ...)
     hourly: dict[str, dict[str, list[float]]]  # channel -> KPI -> value per hour
     flows: dict[tuple[str, str], int]  # (first choice, final channel or "lost") -> journeys
     trace: Optional[list[TraceRow]]
@@ -104,7 +105,23 @@ def replication_result(m: Model) -> ReplicationResult:
         "mean_in_system": js.system_area / (end - start),
     }
     hourly = {name: hourly_kpis(ch.stats) for name, ch in m.channels.items()}
-    return ReplicationResult(m.replication, kpis, channels, hourly, dict(js.flows), m.trace)
+    segments = {seg.name: segment_kpis(m, seg.name) for seg in m.segments}
+    return ReplicationResult(m.replication, kpis, channels, segments, hourly, dict(js.flows),
+                             m.trace)
+
+
+def segment_kpis(m: Model, segment: str) -> dict[str, float]:
+    """Journeys of one segment: outcomes, diversion and where they were served."""
+    js = m.journeys
+    served = {name: float(js.by_segment[(segment, name)]) for name in m.channels}
+    completed = sum(served.values())
+    lost = float(js.by_segment[(segment, "lost")])
+    return {
+        "completed": completed,
+        "lost": lost,
+        "diversion_rate": ratio(js.self_service_by_segment[segment], completed),
+        **{f"served.{name}": v for name, v in served.items()},
+    }
 
 
 def simulate_replication(m: Model) -> ReplicationResult:

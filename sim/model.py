@@ -9,8 +9,9 @@ from typing import Generator, Optional
 import simpy
 
 from sim.arrivals import ArrivalClock, rate_profile
+from sim.campaigns import segment_uplifts
 from sim.channels import ChannelState, GuideState
-from sim.choice import draw_index, logit_probabilities
+from sim.choice import draw_index, logit_probabilities, shift_for_uplift
 from sim.distributions import Sampler, mean_minutes, sampler
 from sim.journey import journey
 from sim.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
@@ -136,7 +137,22 @@ class Model:
             state.options[t] = opts
             state.self_service_eligible[t] = any(o.channel.self_service or o.ivr_completion > 0
                                                  for o in opts)
+        self._apply_campaigns(name, state)
         return state
+
+    def _apply_campaigns(self, name: str, state: SegmentState) -> None:
+        """Raise the utility of promoted channels so that, with no queues, the segment's
+        share choosing them rises by each campaign's uplift (campaigns in config order)."""
+        for campaign, uplift in segment_uplifts(self.scenario, name):
+            promoted = set(campaign.channels)
+            choice_sets = [(state.spec.mix[t], [o.base_utility for o in opts],
+                            [o.channel.name in promoted for o in opts])
+                           for t, opts in state.options.items()]
+            shift = shift_for_uplift(choice_sets, uplift)
+            for opts in state.options.values():
+                for o in opts:
+                    if o.channel.name in promoted:
+                        o.base_utility += shift
 
     def choose(self, seg: SegmentState, options: list[Option], tried: set[ChannelState],
                staffed_only: bool = False) -> Optional[Option]:

@@ -66,6 +66,10 @@ def summary(result: ExperimentResult) -> dict[str, Any]:
         "confidence": 0.95,
         "kpis": {kpi: as_dict(result.kpi(kpi)) for kpi in kpi_names},
         "channels": channels,
+        "segments": {
+            name: {kpi: as_dict(result.segment_kpi(name, kpi)) for kpi in kpis}
+            for name, kpis in reps[0].segments.items()
+        },
     }
 
 
@@ -103,6 +107,9 @@ def replications_table(result: ExperimentResult) -> list[dict[str, Any]]:
         for name, kpis in r.channels.items():
             rows += [{"replication": r.replication, "scope": name, "kpi": k, "value": v}
                      for k, v in kpis.items()]
+        for name, kpis in r.segments.items():
+            rows += [{"replication": r.replication, "scope": f"segment:{name}", "kpi": k,
+                      "value": v} for k, v in kpis.items()]
     return rows
 
 

@@ -35,6 +35,12 @@ class DistributionKind(Enum):
     empirical = "empirical"
 
 
+class ResponseKind(Enum):
+    breakpoints = "breakpoints"  # given points (units, uplift), concave
+    exponential = "exponential"  # max_uplift * (1 - exp(-units / scale_units))
+    hill = "hill"  # max_uplift * units^h / (scale_units^h + units^h), h <= 1 keeps it concave
+
+
 class Steering(Enum):
     preference = "preference"  # choose by logit over preferences (high-value customers)
     cheapest = "cheapest"  # steered to the cheapest eligible channel that is open
@@ -68,7 +74,8 @@ class Channel:
     servers: int = 1  # tellers, kiosk machines or hotline agents; unused for online
     schedule: List[int] = field(default_factory=list)  # per slot, repeating; overrides servers
     schedule_slot_minutes: float = 60.0
-    target_wait_minutes: float = 5.0  # service-level target
+    target_wait_minutes: float = 5.0  # service-level target: wait at most this ...
+    target_share: float = 0.8  # ... for at least this share of those who queue
     balk_queue_length: Optional[int] = None  # arrivals seeing this many waiting balk
     effort: float = 0.0  # disutility of using the channel in the choice model
     cost_per_transaction: float = 0.0  # per handled attempt (served or failed)
@@ -141,6 +148,37 @@ class LobbyGuide:
 
 
 @dataclass
+class ResponseCurve:
+    """Units of a campaign -> uplift: the share of a segment's transactions whose choice
+    moves from a staffed to a promoted self-service channel (0.05 = 5 points)."""
+
+    kind: ResponseKind = ResponseKind.exponential
+    max_uplift: float = 0.1
+    scale_units: float = 1.0  # exponential: units for 63% of the maximum; hill: for half
+    hill_exponent: float = 1.0
+    units: List[float] = field(default_factory=list)  # breakpoints, from 0
+    uplift: List[float] = field(default_factory=list)
+
+
+@dataclass
+class Campaign:
+    """A promotion (SMS push, lobby-guide hours, incentives, outbound calls, training).
+
+    ``units`` per segment is the plan: what the simulator applies and the optimiser
+    decides.  Segments steered to the cheapest channel do not respond (they are steered).
+    """
+
+    channels: List[str] = field(default_factory=list)  # self-service channels it promotes
+    segments: List[str] = field(default_factory=list)  # who it can target; empty: all
+    unit_cost: float = 1.0  # money per unit
+    min_units: float = 0.0  # bounds per targeted segment
+    max_units: float = 0.0
+    response: ResponseCurve = field(default_factory=ResponseCurve)
+    responsiveness: Dict[str, float] = field(default_factory=dict)  # segment -> factor (1)
+    units: Dict[str, float] = field(default_factory=dict)  # segment -> units spent
+
+
+@dataclass
 class Switching:
     enabled: bool = True  # off: no re-choice after balking, no retries, no fallback
     max_attempts: int = 3  # channel visits per journey, so every journey ends
@@ -167,6 +205,7 @@ class Scenario:
     transactions: Dict[str, TransactionType] = field(default_factory=dict)
     segments: Dict[str, Segment] = field(default_factory=dict)
     lobby_guides: Dict[str, LobbyGuide] = field(default_factory=dict)
+    campaigns: Dict[str, Campaign] = field(default_factory=dict)
     switching: Switching = field(default_factory=Switching)
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
 

@@ -64,6 +64,20 @@ def erlang_a(servers: int, arrival_rate: float, service_rate: float, patience_ra
     """
     if patience_rate <= 0:
         raise ValueError("Erlang A needs patience_rate > 0; use erlang_c without abandonment")
+    p = _erlang_a_states(servers, arrival_rate, service_rate, patience_rate, tolerance)
+    p_wait = sum(p[servers:])
+    mean_queue = sum((k - servers) * pk for k, pk in enumerate(p) if k > servers)
+    return ErlangA(
+        p_wait=p_wait,
+        p_abandon=patience_rate * mean_queue / arrival_rate,
+        mean_wait=mean_queue / arrival_rate,
+        mean_queue=mean_queue,
+    )
+
+
+def _erlang_a_states(servers: int, arrival_rate: float, service_rate: float,
+                     patience_rate: float, tolerance: float = 1e-15) -> list[float]:
+    """Stationary probabilities of the number in system of M/M/c+M, truncated."""
     probs = [1.0]  # unnormalised, relative to state 0
     n = 0
     while True:
@@ -73,15 +87,65 @@ def erlang_a(servers: int, arrival_rate: float, service_rate: float, patience_ra
         if n > servers and probs[-1] < tolerance * sum(probs):
             break
     total = sum(probs)
-    p = [x / total for x in probs]
-    p_wait = sum(p[servers:])
-    mean_queue = sum((k - servers) * pk for k, pk in enumerate(p) if k > servers)
-    return ErlangA(
-        p_wait=p_wait,
-        p_abandon=patience_rate * mean_queue / arrival_rate,
-        mean_wait=mean_queue / arrival_rate,
-        mean_queue=mean_queue,
-    )
+    return [x / total for x in probs]
+
+
+def erlang_a_service_level(servers: int, arrival_rate: float, service_rate: float,
+                           patience_rate: float, target_minutes: float) -> float:
+    """Share of arrivals answered within ``target_minutes`` in M/M/c+M (an abandonment
+    counts as not answered), the simulator's ``service_level``.
+
+    An arrival that finds k callers waiting ahead reaches an agent after k + 1 advances,
+    each at rate c mu + j theta with j callers still ahead, unless its own patience
+    (rate theta) runs out first.  One matrix exponential of that absorbing chain gives
+    P(answered by T) for every k at once; PASTA weights them by the stationary law.
+    """
+    if servers <= 0:
+        return 0.0
+    import numpy as np
+    from scipy.linalg import expm
+
+    p = _erlang_a_states(servers, arrival_rate, service_rate, patience_rate, 1e-13)
+    answered_now = sum(p[:servers])
+    waiting_states = len(p) - servers  # k = 0 .. len(p) - servers - 1 callers ahead
+    if waiting_states <= 0:
+        return answered_now
+    size = waiting_states + 2  # states k..., then answered, abandoned
+    answered, abandoned = waiting_states, waiting_states + 1
+    q = np.zeros((size, size))
+    for k in range(waiting_states):
+        advance = servers * service_rate + k * patience_rate
+        q[k, k - 1 if k > 0 else answered] = advance
+        q[k, abandoned] = patience_rate
+        q[k, k] = -(advance + patience_rate)
+    within = expm(q * target_minutes)[:waiting_states, answered]
+    return answered_now + float(np.dot(p[servers:], within))
+
+
+def min_staff_erlang_a(arrival_rate: float, service_rate: float, patience_rate: float,
+                       target_minutes: float, target_share: float, max_servers: int = 10_000
+                       ) -> int:
+    """Fewest agents answering ``target_share`` of callers within target in M/M/c+M
+    (the service level rises with c, so a bisection over c finds it)."""
+    if arrival_rate <= 0:
+        return 0
+
+    def meets(c: int) -> bool:
+        return erlang_a_service_level(c, arrival_rate, service_rate, patience_rate,
+                                      target_minutes) >= target_share
+
+    low, high = 0, 1  # meets(low) is False (no agents answer nobody), find a high that meets
+    while not meets(high):
+        low, high = high, 2 * high
+        if high > max_servers:
+            raise ValueError("no staffing up to max_servers meets the target")
+    while high - low > 1:
+        mid = (low + high) // 2
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+    return high
 
 
 def littles_law_queue(arrival_rate: float, mean_wait: float) -> float:

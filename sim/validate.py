@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 
 from sim.scenario import (
+    SELF_SERVICE_KINDS,
     Arrivals,
+    Campaign,
     ChannelKind,
     Distribution,
     DistributionKind,
+    ResponseCurve,
+    ResponseKind,
     RunSettings,
     Scenario,
 )
@@ -90,6 +94,7 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
             _require(n >= 0, f"{p}.schedule[{i}]", n, "servers per slot must be >= 0")
         _positive(f"{p}.schedule_slot_minutes", ch.schedule_slot_minutes)
         _non_negative(f"{p}.target_wait_minutes", ch.target_wait_minutes)
+        _probability(f"{p}.target_share", ch.target_share)
         if ch.balk_queue_length is not None:
             _require(ch.balk_queue_length >= 0, f"{p}.balk_queue_length", ch.balk_queue_length,
                      "must be >= 0")
@@ -146,12 +151,60 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
         _require(guide.start_minute < guide.end_minute, f"{p}.end_minute", guide.end_minute,
                  "must be after start_minute")
 
+    for cname, campaign in scenario.campaigns.items():
+        validate_campaign(scenario, campaign, f"{prefix}.campaigns.{cname}")
+
     _require(scenario.switching.max_attempts >= 1, f"{prefix}.switching.max_attempts",
              scenario.switching.max_attempts, "a journey needs at least 1 attempt")
     sat = scenario.satisfaction
     for key in ("peak_weight", "balk_score", "abandon_score", "failure_score", "lost_score"):
         _probability(f"{prefix}.satisfaction.{key}", getattr(sat, key))
     _positive(f"{prefix}.satisfaction.wait_scale_minutes", sat.wait_scale_minutes)
+
+
+def validate_campaign(scenario: Scenario, campaign: Campaign, p: str) -> None:
+    _require(bool(campaign.channels), f"{p}.channels", [], "a campaign promotes at least one channel")
+    for name in campaign.channels:
+        ch = scenario.channels.get(name)
+        _require(ch is not None and ch.kind in SELF_SERVICE_KINDS, f"{p}.channels", name,
+                 "not a self-service (kiosk or online) channel of the scenario")
+    for key in ("segments",):
+        for seg in getattr(campaign, key):
+            _require(seg in scenario.segments, f"{p}.{key}", seg, "not a segment of the scenario")
+    _non_negative(f"{p}.unit_cost", campaign.unit_cost)
+    _non_negative(f"{p}.min_units", campaign.min_units)
+    _require(campaign.max_units >= campaign.min_units, f"{p}.max_units", campaign.max_units,
+             f"must be >= min_units ({campaign.min_units})")
+    for seg, factor in campaign.responsiveness.items():
+        _require(seg in scenario.segments, f"{p}.responsiveness", seg, "not a segment of the scenario")
+        _non_negative(f"{p}.responsiveness.{seg}", factor)
+    for seg, units in campaign.units.items():
+        _require(seg in scenario.segments, f"{p}.units", seg, "not a segment of the scenario")
+        _require(units == 0 or campaign.min_units <= units <= campaign.max_units,
+                 f"{p}.units.{seg}", units,
+                 f"must be 0 or within [{campaign.min_units}, {campaign.max_units}]")
+    _validate_response(campaign.response, f"{p}.response")
+
+
+def _validate_response(curve: ResponseCurve, p: str) -> None:
+    if curve.kind is not ResponseKind.breakpoints:
+        _probability(f"{p}.max_uplift", curve.max_uplift)
+        _positive(f"{p}.scale_units", curve.scale_units)
+        _require(0 < curve.hill_exponent <= 1, f"{p}.hill_exponent", curve.hill_exponent,
+                 "must lie in (0, 1]: a larger exponent makes the curve S-shaped, not concave")
+        return
+    xs, ys = curve.units, curve.uplift
+    _require(len(xs) >= 2 and len(xs) == len(ys), f"{p}.units", xs,
+             "breakpoints need at least 2 units and as many uplift values")
+    _require(xs[0] == 0 and ys[0] == 0, f"{p}.units", xs, "breakpoints start at (0, 0)")
+    for i in range(1, len(xs)):
+        _require(xs[i] > xs[i - 1], f"{p}.units[{i}]", xs[i], "units must increase")
+        _require(ys[i] >= ys[i - 1], f"{p}.uplift[{i}]", ys[i], "uplift must not decrease")
+        _probability(f"{p}.uplift[{i}]", ys[i])
+    slopes = [(ys[i] - ys[i - 1]) / (xs[i] - xs[i - 1]) for i in range(1, len(xs))]
+    for i in range(1, len(slopes)):
+        _require(slopes[i] <= slopes[i - 1] + 1e-12, f"{p}.uplift[{i + 1}]", ys[i + 1],
+                 "the curve must be concave (each segment no steeper than the one before)")
 
 
 def _validate_kind_fields(scenario: Scenario, name: str, p: str) -> None:

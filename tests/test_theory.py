@@ -191,3 +191,49 @@ def test_min_staff_erlang_c_is_zero_without_arrivals() -> None:
 
 def test_littles_law_queue_is_arrival_rate_times_wait() -> None:
     assert theory.littles_law_queue(4.5, 2.0) == pytest.approx(9.0)
+
+
+def _answered_within_by_partial_fractions(servers: int, lam: float, mu: float, theta: float,
+                                          target: float) -> float:
+    """Independent Erlang A service level for light queues: the time to reach an agent with
+    k callers ahead is hypoexponential with rates c mu + j theta (j = k..0); the caller
+    must not abandon first, so P = sum_j A_j r_j / (r_j + theta) (1 - exp(-(r_j + theta) T)),
+    A_j = prod_{i != j} r_i / (r_i - r_j).  Stable only for a few callers ahead."""
+    weights = [1.0]
+    for n in range(1, 60):
+        death = min(n, servers) * mu + max(n - servers, 0) * theta
+        weights.append(weights[-1] * lam / death)
+    p = [w / sum(weights) for w in weights]
+    total = sum(p[:servers])
+    for n in range(servers, len(p)):
+        rates = [servers * mu + j * theta for j in range(n - servers + 1)]
+        within = 0.0
+        for j, r in enumerate(rates):
+            a = math.prod(ri / (ri - r) for i, ri in enumerate(rates) if i != j)
+            within += a * r / (r + theta) * (1 - math.exp(-(r + theta) * target))
+        total += p[n] * within
+    return total
+
+
+@pytest.mark.parametrize("servers, lam, mu, theta, target", [
+    (3, 1.0, 1.0, 0.7, 0.5), (2, 0.8, 1.0, 2.0, 0.25), (4, 1.5, 0.9, 1.3, 1.0)])
+def test_erlang_a_service_level_matches_the_hypoexponential_formula_on_light_queues(
+        servers: int, lam: float, mu: float, theta: float, target: float) -> None:
+    expected = _answered_within_by_partial_fractions(servers, lam, mu, theta, target)
+    assert theory.erlang_a_service_level(servers, lam, mu, theta, target) == pytest.approx(
+        expected, abs=1e-8)
+
+
+@pytest.mark.parametrize("servers, lam, mu, target", [(5, 4.5, 1.0, 0.5), (12, 10.0, 1.0, 0.2)])
+def test_erlang_a_service_level_tends_to_erlang_c_as_patience_grows(
+        servers: int, lam: float, mu: float, target: float) -> None:
+    erlang_c_level = 1 - theory.erlang_c(servers, lam, mu) * math.exp(-(servers * mu - lam) * target)
+    assert theory.erlang_a_service_level(servers, lam, mu, 1e-8, target) == pytest.approx(
+        erlang_c_level, abs=1e-6)
+
+
+def test_min_staff_erlang_a_is_the_first_count_meeting_the_target_by_brute_force() -> None:
+    lam, mu, theta, target, share = 6.0, 0.5, 0.4, 0.5, 0.8
+    brute = next(c for c in range(1, 200)
+                 if theory.erlang_a_service_level(c, lam, mu, theta, target) >= share)
+    assert theory.min_staff_erlang_a(lam, mu, theta, target, share) == brute

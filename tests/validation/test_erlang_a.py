@@ -8,8 +8,8 @@ loaded (rho = 1), below it with a service rate other than 1 (rho = 0.9) and over
 (rho = 1.2), which only abandonment keeps stable.
 
 Acceptance as in ``test_erlang_c.py``: ``|sim - theory| <= max(half-width, 0.03 *
-theory)``, the half-width Bonferroni-widened over the ``FAMILY`` = 3 x 4 = 12 checks of
-this module (Student-t quantile at 1 - 0.05 / 24 from the replication values, about 3.3
+theory)``, the half-width Bonferroni-widened over the ``FAMILY`` = 3 x 5 = 15 checks of
+this module (Student-t quantile at 1 - 0.05 / 30 from the replication values, about 3.3
 for 20 replications) so that a correct simulator fails any of them with probability
 below 5%.  Each check also asserts that the plain 95% half-width is below 12% of the
 theory value (the runs are sized for 2-6%), so the tolerance is not vacuous.
@@ -38,7 +38,7 @@ from sim import theory
 from sim.experiment import run_experiment
 
 REPLICATIONS = 20
-KPIS = ("abandon_rate", "wait_mean", "p_wait", "mean_queue_length")
+KPIS = ("abandon_rate", "wait_mean", "p_wait", "mean_queue_length", "service_level")
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,11 @@ def test_simulated_hotline_with_impatient_callers_agrees_with_erlang_a(case: Cas
     ])
     result = run_experiment(scenario, run, progress=False)
     ea = theory.erlang_a(case.servers, case.arrival_rate, case.service_rate, case.patience_rate)
+    target = scenario.channels["hotline"].target_wait_minutes
     expected = {"abandon_rate": ea.p_abandon, "wait_mean": ea.mean_wait, "p_wait": ea.p_wait,
-                "mean_queue_length": ea.mean_queue}
+                "mean_queue_length": ea.mean_queue,
+                "service_level": theory.erlang_a_service_level(
+                    case.servers, case.arrival_rate, case.service_rate, case.patience_rate, target)}
     checks = [compare(kpi, [r.channels["hotline"][kpi] for r in result.replications],
                       expected[kpi], FAMILY) for kpi in KPIS]
     report = "\n".join(map(str, checks))
