@@ -36,13 +36,15 @@ class ArrivalClock:
         if self.constant is not None:
             return t + exp1 / self.constant
         rates, slot, n = self.rates, self.slot, len(self.rates)
+        i = int(t // slot)
         while True:
-            i = int(t // slot)
             end = (i + 1) * slot
-            rate = rates[i % n]
-            if rate > 0:
-                dt = exp1 / rate
-                if t + dt < end:
-                    return t + dt
-                exp1 -= (end - t) * rate
-            t = end
+            if end > t:  # (t // slot may round down at a boundary; then move on a slot)
+                rate = rates[i % n]
+                if rate > 0:
+                    dt = exp1 / rate
+                    if t + dt < end:
+                        return t + dt
+                    exp1 -= (end - t) * rate
+                t = end
+            i += 1

@@ -111,15 +111,17 @@ class ChannelStats:
             self.busy_area += busy * span
             self.capacity_area += available * span
             self.queue_area += pool.waiting * span
-        hour = int(last // MINUTES_PER_HOUR)
+        t = last if last >= self.warmup else self.warmup  # hourly areas also start at warm-up
+        if now <= t:
+            return
+        hour = int(t // MINUTES_PER_HOUR)
         if now <= (hour + 1) * MINUTES_PER_HOUR:  # the usual case: no hour boundary crossed
             if hour < self._n_hours:
-                self._busy_h[hour] += busy * (now - last)
-                self._cap_h[hour] += available * (now - last)
+                self._busy_h[hour] += busy * (now - t)
+                self._cap_h[hour] += available * (now - t)
             return
         busy_h, cap_h = self._busy_h, self._cap_h
         n = self._n_hours
-        t = last
         while t < now:
             hour = int(t // MINUTES_PER_HOUR)
             if hour >= n:

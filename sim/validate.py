@@ -220,7 +220,7 @@ def _validate_kind_fields(scenario: Scenario, name: str, p: str) -> None:
     for key, owner in only.items():
         value = getattr(ch, key)
         _require(value in (None, [], {}) or kind is owner, f"{p}.{key}", value,
-                 f"only a {owner.value} channel reads this, not a {kind.value}")
+                 f"only {_article(owner.value)} channel reads this, not {_article(kind.value)}")
     if ch.mtbf_minutes is not None:
         _positive(f"{p}.mtbf_minutes", ch.mtbf_minutes)
         _require(ch.repair is not None, f"{p}.repair", None, "breakdowns need a repair distribution")
@@ -247,6 +247,10 @@ def _validate_kind_fields(scenario: Scenario, name: str, p: str) -> None:
                  "random outages need an outage_repair distribution")
     if ch.outage_repair is not None:
         validate_distribution(ch.outage_repair, f"{p}.outage_repair")
+
+
+def _article(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def _validate_arrivals(arr: Arrivals, p: str) -> None:
