@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/python -m sim $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim optimize tests benchmarks
 	$(BIN)/mypy
 
 test: $(STAMP) lint

@@ -101,8 +101,7 @@ def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, N
             js.eligible += 1
             js.eligible_self_service += self_service
     js.switched += attempts > 1 or moved
-    js.flows[(first, final)] += 1
-    js.by_segment[(seg.name, final)] += 1
+    js.flows[(seg.name, first, final)] += 1
     js.self_service_by_segment[seg.name] += self_service
     js.satisfaction_sum += sat.peak_weight * worst + (1.0 - sat.peak_weight) * last
     js.duration_sum += now - start

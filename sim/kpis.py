@@ -7,6 +7,7 @@ NaN marks a value that is undefined in a replication (e.g. a wait with nobody qu
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
@@ -106,20 +107,34 @@ def replication_result(m: Model) -> ReplicationResult:
     }
     hourly = {name: hourly_kpis(ch.stats) for name, ch in m.channels.items()}
     segments = {seg.name: segment_kpis(m, seg.name) for seg in m.segments}
-    return ReplicationResult(m.replication, kpis, channels, segments, hourly, dict(js.flows),
-                             m.trace)
+    flows: Counter[tuple[str, str]] = Counter()
+    for (_, first, final), n in js.flows.items():
+        flows[(first, final)] += n
+    return ReplicationResult(m.replication, kpis, channels, segments, hourly, dict(flows), m.trace)
 
 
 def segment_kpis(m: Model, segment: str) -> dict[str, float]:
-    """Journeys of one segment: outcomes, diversion and where they were served."""
+    """Journeys of one segment: outcomes, diversion, where they were served, and how many
+    that set out for a staffed channel ended on self-service (guided, deflected, switched)."""
     js = m.journeys
-    served = {name: float(js.by_segment[(segment, name)]) for name in m.channels}
+    served = dict.fromkeys(m.channels, 0.0)
+    lost = staffed_first = staffed_first_self = 0.0
+    for (seg, first, final), n in js.flows.items():
+        if seg != segment:
+            continue
+        if final == "lost":
+            lost += n
+            continue
+        served[final] += n
+        if first in m.channels and m.channels[first].staffed:
+            staffed_first += n
+            staffed_first_self += n * m.channels[final].self_service
     completed = sum(served.values())
-    lost = float(js.by_segment[(segment, "lost")])
     return {
         "completed": completed,
         "lost": lost,
         "diversion_rate": ratio(js.self_service_by_segment[segment], completed),
+        "staffed_first_self_service": ratio(staffed_first_self, staffed_first),
         **{f"served.{name}": v for name, v in served.items()},
     }
 

@@ -144,8 +144,8 @@ class JourneyStats:
         self.guided = 0
         self.satisfaction_sum = 0.0
         self.duration_sum = 0.0  # minutes from arrival to the end, for Little's law
-        self.flows: Counter[tuple[str, str]] = Counter()  # (first choice, final channel)
-        self.by_segment: Counter[tuple[str, str]] = Counter()  # (segment, final channel)
+        # (segment, first choice, final channel or "lost") -> journeys
+        self.flows: Counter[tuple[str, str, str]] = Counter()
         self.self_service_by_segment: Counter[str] = Counter()
         self.in_system = 0
         self.system_area = 0.0

@@ -14,13 +14,13 @@ from sim.io import write_bytes_atomic
 Rows = list[dict[str, Any]]
 
 
-def _figure(width: float, height: float) -> tuple[Figure, Any]:
+def new_figure(width: float, height: float) -> tuple[Figure, Any]:
     """A figure without pyplot: no global backend is chosen or changed (notebooks keep theirs)."""
     fig = Figure(figsize=(width, height))
     return fig, fig.add_subplot()
 
 
-def _save(fig: Figure, path: Path) -> None:
+def save_figure(fig: Figure, path: Path) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     write_bytes_atomic(path, buffer.getvalue())
@@ -28,7 +28,7 @@ def _save(fig: Figure, path: Path) -> None:
 
 def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
     """Mean wait in queue per clock hour for each channel that has a queue, with 95% CI."""
-    fig, ax = _figure(8, 4.5)
+    fig, ax = new_figure(8, 4.5)
     rows = [r for r in hourly if r["kpi"] == "wait_mean"]
     for name in dict.fromkeys(r["channel"] for r in rows):
         mine = [r for r in rows if r["channel"] == name and not math.isnan(r["mean"])]
@@ -45,13 +45,13 @@ def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
     ax.set_title("Wait by hour (95% CI)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_volume_shares(channels: Rows, path: Path) -> None:
     """Share of served transactions per channel, self-service kinds shaded differently."""
     rows = [r for r in channels if r["kpi"] == "volume_share"]
-    fig, ax = _figure(7, 4)
+    fig, ax = new_figure(7, 4)
     colours = {"counter": "#4c72b0", "hotline": "#55a868", "kiosk": "#dd8452", "online": "#c44e52"}
     names = [r["channel"] for r in rows]
     shares = [0.0 if math.isnan(r["mean"]) else 100 * r["mean"] for r in rows]
@@ -61,7 +61,7 @@ def plot_volume_shares(channels: Rows, path: Path) -> None:
     ax.invert_yaxis()
     ax.set_xlabel("share of served transactions (%)")
     ax.set_title("Channel volume shares")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_switching_flows(flows: Rows, path: Path) -> None:
@@ -71,7 +71,7 @@ def plot_switching_flows(flows: Rows, path: Path) -> None:
     grid = [[0.0] * len(finals) for _ in firsts]
     for r in flows:
         grid[firsts.index(r["first_choice"])][finals.index(r["final_channel"])] = 100 * r["share"]
-    fig, ax = _figure(1.2 * len(finals) + 3, 0.6 * len(firsts) + 2)
+    fig, ax = new_figure(1.2 * len(finals) + 3, 0.6 * len(firsts) + 2)
     image = ax.imshow(grid, cmap="Blues")
     ax.set_xticks(range(len(finals)), finals, rotation=30, ha="right")
     ax.set_yticks(range(len(firsts)), firsts)
@@ -83,4 +83,4 @@ def plot_switching_flows(flows: Rows, path: Path) -> None:
     ax.set_ylabel("first choice")
     ax.set_title("Switching flows (% of journeys)")
     fig.colorbar(image, ax=ax, shrink=0.8)
-    _save(fig, path)
+    save_figure(fig, path)

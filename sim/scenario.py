@@ -173,6 +173,7 @@ class Campaign:
     unit_cost: float = 1.0  # money per unit
     min_units: float = 0.0  # bounds per targeted segment
     max_units: float = 0.0
+    integer_units: bool = False  # units come whole (SMS batches, guide hours)
     response: ResponseCurve = field(default_factory=ResponseCurve)
     responsiveness: Dict[str, float] = field(default_factory=dict)  # segment -> factor (1)
     units: Dict[str, float] = field(default_factory=dict)  # segment -> units spent

@@ -1,0 +1,159 @@
+"""The Hydra app: scenario -> baseline simulation -> MILP -> plan -> simulated check -> files.
+
+    python -m optimize                                      # max_diversion on bank_branch
+    python -m optimize optimize.objective=min_cost optimize.target_diversion=0.68
+    python -m optimize optimize.objective=frontier 'optimize.frontier_budgets=[0,500,1000,2000]'
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+from optimize.check import Check, refine
+from optimize.data import PlanningData, build_planning_data
+from optimize.elastic import infeasibility_report
+from optimize.formulation import build
+from optimize.frontier import frontier_rows, solve_frontier
+from optimize.plan import Plan, extract_plan
+from optimize.report import (
+    KIOSK_COLUMNS,
+    PROMOTION_COLUMNS,
+    STAFFING_COLUMNS,
+    kiosk_rows,
+    plan_summary,
+    plot_frontier,
+    plot_spend,
+    plot_staffing,
+    promotion_rows,
+    staffing_rows,
+)
+from optimize.settings import Objective, OptimizeSettings
+from optimize.solve import solve
+from optimize.validate import validate_settings
+from sim.__main__ import check_known_keys, load, register_configs
+from sim.experiment import run_experiment
+from sim.io import write_csv, write_json
+from sim.scenario import RunSettings, Scenario
+from sim.validate import ScenarioError
+
+
+@dataclass
+class OptimizeConfig:
+    scenario: Any = MISSING
+    run: RunSettings = field(default_factory=RunSettings)
+    optimize: OptimizeSettings = field(default_factory=OptimizeSettings)
+
+
+register_configs()
+ConfigStore.instance().store(name="base_optimize_config", node=OptimizeConfig)
+
+
+def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
+               objective: Objective) -> Optional[Plan]:
+    """The plan for one objective and budget, or None when no solution was found."""
+    model = build(data, settings, budget)
+    result = solve(model.problem, settings)
+    if not result.has_solution:
+        return None
+    return extract_plan(model, result, objective.value, budget)
+
+
+def fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path
+        ) -> Plan:
+    baseline = run_experiment(scenario, run_settings)
+    data = build_planning_data(scenario, baseline, settings)
+    if settings.objective is Objective.frontier:
+        points = solve_frontier(settings.frontier_budgets, lambda b: solve_plan(
+            data, settings, b, Objective.max_diversion))
+        rows = frontier_rows(points, list(scenario.campaigns))
+        write_csv(out / "frontier.csv", rows, list(rows[0]))
+        plot_frontier(rows, out / "frontier.png")
+        found = [p for _, p in points if p is not None]
+        if not found:
+            fail("no budget on the frontier has a feasible plan")
+        plan = found[-1]
+    else:
+        budget = settings.budget
+        maybe = solve_plan(data, settings, budget, settings.objective)
+        if maybe is None:
+            violations = infeasibility_report(data, settings, budget)
+            write_json(out / "infeasible.json", {"violations": [
+                {"constraint": v.constraint, "amount": v.amount} for v in violations]})
+            detail = "; ".join(map(str, violations)) or "no solution within the time limit"
+            fail(f"no plan meets every constraint ({settings.objective.value}, budget "
+                 f"{budget:g}); short: {detail}")
+        assert maybe is not None
+        plan = maybe
+
+    check: Optional[Check] = None
+    refinements = 0
+    if settings.check_replications:
+        plan, check, refinements = refine(
+            scenario, data, run_settings, settings.check_replications, settings.refine_iterations,
+            lambda d: solve_plan(d, settings, plan.budget, Objective(plan.objective_name)), plan)
+    staffing, promotion = staffing_rows(plan, data), promotion_rows(plan, data)
+    write_json(out / "plan.json", plan_summary(plan, check, refinements))
+    write_csv(out / "staffing.csv", staffing, STAFFING_COLUMNS)
+    write_csv(out / "promotion.csv", promotion, PROMOTION_COLUMNS)
+    write_csv(out / "kiosks.csv", kiosk_rows(plan, data, scenario), KIOSK_COLUMNS)
+    if run_settings.plots:
+        plot_staffing(staffing, out / "staffing.png", scenario.open_hour)
+        if promotion:
+            plot_spend(promotion, out / "spend.png")
+    print(describe(plan, check))
+    return plan
+
+
+def describe(plan: Plan, check: Optional[Check]) -> str:
+    solve_info = plan.solve
+    gap = "-" if solve_info.gap is None else f"{100 * solve_info.gap:.2f}%"
+    lines = [f"{plan.objective_name}: {solve_info.status} ({solve_info.solver}, "
+             f"{solve_info.seconds:.2f} s, gap {gap})",
+             f"  spend: promotion {plan.spend['promotion']:.0f}, staff {plan.spend['staff']:.0f}, "
+             f"kiosks {plan.spend['kiosks']:.0f}, total {plan.spend['total']:.0f} "
+             f"(budget {plan.budget:g})",
+             f"  diversion predicted {100 * plan.diversion_predicted:.1f}%"]
+    if check is not None:
+        d = check.diversion
+        lines[-1] += (f", simulated {100 * d.mean:.1f}% "
+                      f"[{100 * d.ci_low:.1f}, {100 * d.ci_high:.1f}]")
+        for channel, v in check.service_levels.items():
+            sim = v["simulated"]
+            assert hasattr(sim, "mean")
+            lines.append(f"  {channel}: service level target {v['target']:.0%} within "
+                         f"{v['target_wait_minutes']:g} min, predicted {v['predicted']:.1%}, "
+                         f"simulated {sim.mean:.1%}")
+    return "\n".join(lines)
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="optimize")
+def main(cfg: DictConfig) -> None:
+    try:
+        scenario, run_settings = load(cfg)
+        check_known_keys(cfg.optimize, "optimize")
+        settings = OmegaConf.to_object(cfg.optimize)
+        assert isinstance(settings, OptimizeSettings)
+        validate_settings(settings, scenario)
+    except ScenarioError as error:
+        fail(str(error))
+        return
+    out = Path(HydraConfig.get().runtime.output_dir)
+    run(scenario, run_settings, settings, out)
+    print(f"\nresults in {out}")
+
+
+if __name__ == "__main__":
+    main()

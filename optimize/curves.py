@@ -1,0 +1,77 @@
+"""Response curves -> piecewise-linear breakpoints the MILP can use without binaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.campaigns import response
+from sim.scenario import ResponseCurve, ResponseKind
+
+DEFAULT_POINTS = 5
+
+
+@dataclass(frozen=True)
+class Breakpoints:
+    """(units, uplift) pairs from 0 to the campaign's maximum; concave, so the segments'
+    slopes never increase and a maximising LP fills them in order."""
+
+    units: tuple[float, ...]
+    uplift: tuple[float, ...]
+
+    @property
+    def widths(self) -> list[float]:
+        return [b - a for a, b in zip(self.units, self.units[1:])]
+
+    @property
+    def slopes(self) -> list[float]:
+        return [(y1 - y0) / (x1 - x0) if x1 > x0 else 0.0
+                for x0, x1, y0, y1 in zip(self.units, self.units[1:], self.uplift, self.uplift[1:])]
+
+    def value(self, units: float) -> float:
+        """The piecewise-linear uplift at ``units`` (what the optimiser predicts)."""
+        xs, ys = self.units, self.uplift
+        if units >= xs[-1]:
+            return ys[-1]
+        for i in range(1, len(xs)):
+            if units <= xs[i]:
+                return ys[i - 1] + (ys[i] - ys[i - 1]) * (units - xs[i - 1]) / (xs[i] - xs[i - 1])
+        return ys[-1]
+
+    def next_slope(self, units: float, tolerance: float = 1e-9) -> float:
+        """Uplift per extra unit beyond ``units`` (0 at the maximum): the marginal return."""
+        for x1, slope in zip(self.units[1:], self.slopes):
+            if units < x1 - tolerance:
+                return slope
+        return 0.0
+
+
+def breakpoints(curve: ResponseCurve, max_units: float, factor: float = 1.0,
+                points: int = DEFAULT_POINTS) -> Breakpoints:
+    """Breakpoints of ``factor`` x the curve on [0, max_units].
+
+    Given breakpoints are used as they are (clipped at ``max_units``).  A saturating curve
+    is sampled where it bends: at equal steps of its own uplift, so each segment carries
+    the same share of the attainable response; its chords lie under the concave curve.
+    """
+    if max_units <= 0:
+        return Breakpoints((0.0,), (0.0,))
+    if curve.kind is ResponseKind.breakpoints:
+        xs = [x for x in curve.units if x < max_units] + [max_units]
+    else:
+        top = response(curve, max_units)
+        xs = [0.0] + [_units_for(curve, top * i / (points - 1), max_units)
+                      for i in range(1, points - 1)] + [max_units]
+    xs = sorted(set(xs))
+    return Breakpoints(tuple(xs), tuple(factor * response(curve, x) for x in xs))
+
+
+def _units_for(curve: ResponseCurve, uplift: float, max_units: float) -> float:
+    """The units at which the (increasing) curve reaches ``uplift``, by bisection."""
+    low, high = 0.0, max_units
+    for _ in range(100):
+        mid = (low + high) / 2
+        if response(curve, mid) < uplift:
+            low = mid
+        else:
+            high = mid
+    return high

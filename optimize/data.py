@@ -1,0 +1,324 @@
+"""Scenario + a baseline simulation -> planning data: loads per slot, staffing tables, curves.
+
+The optimiser predicts with these numbers, all linear in the diversion it buys:
+- segment s completes C_s journeys a day, a share d0_s of them on self-service today
+  (measured by simulating the scenario as it is);
+- a campaign k moves a share U_ks of s's journeys from staffed to its promoted channels
+  (its concave response curve); a share p_ks of those succeed there, the rest fall back
+  to staff; a share l_s of staffed-bound journeys ended on self-service anyway (a lobby
+  guide, an IVR link, a switch), so the self-service share becomes
+  d0_s + sum_k (p_ks - l_s) U_ks;
+- the arrival rate at staffed channel c in slot h is sum_s lambda_s(h) f_sc today (f_sc:
+  the share of s's journeys served at c), and falls by lambda_s(h) f_sc / g_s per unit of
+  diverted share (g_s: s's share served by staff), so staffing follows diversion;
+- the minimum staff for a rate is a step function (Erlang C for counters, Erlang A for a
+  hotline whose callers have patience), tabulated per channel and slot between the
+  lowest and highest rate the plan can produce.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from optimize.curves import Breakpoints, breakpoints
+from optimize.settings import OptimizeSettings
+from sim import theory
+from sim.arrivals import rate_profile
+from sim.campaigns import responds
+from sim.channels import servers_at
+from sim.distributions import mean_minutes
+from sim.experiment import ExperimentResult
+from sim.scenario import SELF_SERVICE_KINDS, ChannelKind, Scenario
+
+SLOT_MINUTES = 60.0
+
+
+@dataclass
+class SegmentData:
+    completed: float  # journeys completed per day (baseline)
+    base_diversion: float  # d0: share completed on self-service today
+    staffed_share: float  # g: share served by a counter or hotline today
+    max_diversion: float  # cap on d0 + diverted: the eligible share, or the policy cap
+    rates_per_minute: list[float]  # arrivals by slot
+
+
+@dataclass
+class CampaignSegment:
+    """One campaign aimed at one segment."""
+
+    campaign: str
+    segment: str
+    unit_cost: float
+    min_units: float
+    max_units: float
+    integer_units: bool
+    curve: Breakpoints  # units -> choice share moved (responsiveness included)
+    success: float  # p: share of the moved journeys that succeed on the promoted channels
+    effect: float  # p - l: diverted share gained per unit of choice share moved
+    channel_weights: dict[str, float]  # promoted channel -> share of the moved journeys
+
+
+@dataclass
+class StaffedSlot:
+    """A staffed channel in one slot: today's rate, how diversion lowers it, staffing steps."""
+
+    channel: str
+    kind: ChannelKind
+    slot: int
+    base_rate: float  # arrivals per minute today
+    rate_drop: dict[str, float]  # segment -> rate lost per unit of diverted share
+    mean_service_minutes: float
+    patience_rate: float  # 0: Erlang C
+    target_wait_minutes: float
+    target_share: float
+    base_staff: int
+    staff_cost: float  # per server for the slot
+    levels: list[tuple[int, float]] = field(default_factory=list)  # (staff, highest rate served)
+
+    def required_staff(self, rate: float) -> int:
+        return minimum_staff(rate, self.mean_service_minutes, self.patience_rate,
+                             self.target_wait_minutes, self.target_share)
+
+
+@dataclass
+class CapacitySlot:
+    """A kiosk or capped online channel in one slot: load today and per diverted share."""
+
+    channel: str
+    slot: int
+    base_load: float  # busy servers needed today (arrival rate x mean service)
+    load_per_uplift: dict[tuple[str, str], float]  # (campaign, segment) -> load per unit U
+    tolerated: float  # today's overload beyond the utilisation cap, so today stays feasible
+
+
+@dataclass
+class KioskData:
+    channel: str
+    base_count: int
+    max_count: int
+    cost_per_kiosk: float  # for the day
+
+
+@dataclass
+class PlanningData:
+    n_slots: int
+    segments: dict[str, SegmentData]
+    campaigns: list[CampaignSegment]
+    staffed: list[StaffedSlot]
+    capacity: list[CapacitySlot]
+    kiosks: dict[str, KioskData]
+    online_caps: dict[str, int]
+    max_utilisation: float
+
+    @property
+    def total_completed(self) -> float:
+        return sum(s.completed for s in self.segments.values())
+
+
+def minimum_staff(rate: float, mean_service: float, patience_rate: float, target_wait: float,
+                  target_share: float) -> int:
+    if patience_rate > 0:
+        return theory.min_staff_erlang_a(rate, 1 / mean_service, patience_rate, target_wait,
+                                         target_share)
+    return theory.min_staff_erlang_c(rate, 1 / mean_service, target_wait, target_share)
+
+
+def highest_rate(staff: int, mean_service: float, patience_rate: float, target_wait: float,
+                 target_share: float, upper: float) -> float:
+    """The largest arrival rate ``staff`` servers handle within target (bisection on rate)."""
+    def meets(rate: float) -> bool:
+        return minimum_staff(rate, mean_service, patience_rate, target_wait, target_share) <= staff
+
+    low, high = 0.0, upper
+    if meets(high):
+        return high
+    for _ in range(50):
+        mid = (low + high) / 2
+        if meets(mid):
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def slot_rates(scenario: Scenario, segment: str, n_slots: int) -> list[float]:
+    """Mean arrival rate per minute of a segment in each planning slot (the profile's
+    piecewise-constant rate integrated over the slot; the profile repeats)."""
+    rates, slot = rate_profile(scenario.segments[segment].arrivals)
+    out = []
+    for h in range(n_slots):
+        start, end = h * SLOT_MINUTES, (h + 1) * SLOT_MINUTES
+        area = 0.0
+        for i in range(int(start // slot), math.ceil(end / slot)):
+            overlap = min(end, (i + 1) * slot) - max(start, i * slot)
+            area += rates[i % len(rates)] * max(0.0, overlap)
+        out.append(area / SLOT_MINUTES)
+    return out
+
+
+def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
+                        settings: OptimizeSettings) -> PlanningData:
+    horizon = baseline.run.horizon_minutes
+    n_slots = max(1, math.ceil(horizon / SLOT_MINUTES))
+    channels = scenario.channels
+    staffed_names = [n for n, c in channels.items() if c.kind not in SELF_SERVICE_KINDS]
+
+    segments: dict[str, SegmentData] = {}
+    served_share: dict[str, dict[str, float]] = {}
+    for s, seg in scenario.segments.items():
+        completed = baseline.segment_kpi(s, "completed").mean
+        d0 = _zero_if_nan(baseline.segment_kpi(s, "diversion_rate").mean)
+        shares = {c: _ratio(baseline.segment_kpi(s, f"served.{c}").mean, completed)
+                  for c in channels}
+        served_share[s] = shares
+        eligible = sum(share for t, share in seg.mix.items()
+                       if any(channels[c].kind in SELF_SERVICE_KINDS
+                              for c in scenario.transactions[t].service))
+        cap = min(eligible, settings.segment_caps.get(s, 1.0))
+        segments[s] = SegmentData(
+            completed=completed, base_diversion=d0,
+            staffed_share=sum(shares[c] for c in staffed_names),
+            max_diversion=max(cap, d0), rates_per_minute=slot_rates(scenario, s, n_slots))
+
+    campaigns = [_campaign_segment(scenario, k, s, _zero_if_nan(
+                     baseline.segment_kpi(s, "staffed_first_self_service").mean))
+                 for k, camp in scenario.campaigns.items()
+                 for s in scenario.segments if responds(scenario, camp, s)
+                 and camp.max_units > 0]
+
+    staffed = []
+    for c in staffed_names:
+        spec = channels[c]
+        ivr_share = _ratio(baseline.channel_kpi(c, "served_ivr").mean,
+                           baseline.channel_kpi(c, "served").mean)
+        agent_share = 1.0 - _zero_if_nan(ivr_share)  # IVR completions need no agent
+        for h in range(n_slots):
+            by_seg = {s: segments[s].rates_per_minute[h] * served_share[s][c] * agent_share
+                      for s in segments}
+            rate = sum(by_seg.values())
+            mean = _weighted_mean({s: _mean_service(scenario, s, c) for s in by_seg}, by_seg)
+            slot = StaffedSlot(
+                channel=c, kind=spec.kind, slot=h, base_rate=rate,
+                rate_drop={s: by_seg[s] / segments[s].staffed_share
+                           for s in by_seg if segments[s].staffed_share > 0},
+                mean_service_minutes=mean,
+                patience_rate=_patience_rate(scenario, c, by_seg) if spec.kind is
+                ChannelKind.hotline else 0.0,
+                target_wait_minutes=spec.target_wait_minutes, target_share=spec.target_share,
+                base_staff=servers_at(spec, h * SLOT_MINUTES),
+                staff_cost=spec.cost_per_server_hour * SLOT_MINUTES / 60)
+            drop = sum(slot.rate_drop.get(s, 0.0) * max(0.0, seg.max_diversion - seg.base_diversion)
+                       for s, seg in segments.items())
+            slot.levels = staffing_levels(slot, max(0.0, rate - drop),
+                                          settings.max_staff.get(c))
+            staffed.append(slot)
+
+    capacity, kiosks, online_caps = [], {}, {}
+    for c, spec in channels.items():
+        capped = spec.kind is ChannelKind.online and spec.concurrency_cap is not None
+        if spec.kind is not ChannelKind.kiosk and not capped:
+            continue
+        if spec.kind is ChannelKind.kiosk:
+            base = max([spec.servers, *spec.schedule])
+            kiosks[c] = KioskData(c, base, settings.max_kiosks.get(c, base + 10),
+                                  spec.cost_per_server_hour * horizon / 60)
+            count = base
+        else:
+            assert spec.concurrency_cap is not None
+            online_caps[c] = count = spec.concurrency_cap
+        hourly = baseline.replications
+        for h in range(n_slots):
+            arrivals = sum(r.hourly[c]["arrivals"][h] for r in hourly) / len(hourly)
+            mean = _channel_mean_service(scenario, c)
+            base_load = arrivals / SLOT_MINUTES * mean
+            per = {(cs.campaign, cs.segment): segments[cs.segment].rates_per_minute[h]
+                   * cs.channel_weights.get(c, 0.0) * mean for cs in campaigns}
+            capacity.append(CapacitySlot(
+                c, h, base_load, {k: v for k, v in per.items() if v > 0},
+                tolerated=max(0.0, base_load - settings.kiosk_max_utilisation * count)))
+    return PlanningData(n_slots, segments, campaigns, staffed, capacity, kiosks, online_caps,
+                        settings.kiosk_max_utilisation)
+
+
+def _campaign_segment(scenario: Scenario, name: str, segment: str, leak: float
+                      ) -> CampaignSegment:
+    camp = scenario.campaigns[name]
+    seg = scenario.segments[segment]
+    factor = camp.responsiveness.get(segment, 1.0)
+    # success on the promoted channels, over the types of the mix they can carry
+    weights, success, carriers = 0.0, 0.0, {c: 0.0 for c in camp.channels}
+    for t, share in seg.mix.items():
+        tt = scenario.transactions[t]
+        promoted = [c for c in camp.channels if c in tt.service]
+        if not promoted:
+            continue
+        weights += share
+        for c in promoted:
+            carriers[c] += share / len(promoted)
+            success += share / len(promoted) * tt.success.get(c, 1.0) * \
+                seg.self_service_success_factor
+    total = sum(carriers.values())
+    p = success / weights if weights else 0.0
+    return CampaignSegment(
+        campaign=name, segment=segment, unit_cost=camp.unit_cost, min_units=camp.min_units,
+        max_units=camp.max_units, integer_units=camp.integer_units,
+        curve=breakpoints(camp.response, camp.max_units, factor),
+        success=p, effect=max(0.0, p - leak),
+        channel_weights={c: w / total for c, w in carriers.items()} if total else {})
+
+
+def staffing_levels(slot: StaffedSlot, low_rate: float, limit: Optional[int] = None
+                    ) -> list[tuple[int, float]]:
+    """The staffing step function between ``low_rate`` and today's rate, as (staff, the
+    highest rate that staff serve within target); the top step serves any rate up to
+    today's unless a headcount ``limit`` caps it."""
+    args = (slot.mean_service_minutes, slot.patience_rate, slot.target_wait_minutes,
+            slot.target_share)
+    low = minimum_staff(low_rate, *args)
+    high = minimum_staff(slot.base_rate, *args)
+    if limit is not None:
+        high = min(high, limit)
+        low = min(low, high)
+    upper = slot.base_rate * 2 + 1
+    levels = [(n, highest_rate(n, *args, upper=upper)) for n in range(low, high)]
+    return levels + [(high, highest_rate(high, *args, upper=upper) if limit is not None
+                      else math.inf)]
+
+
+def _mean_service(scenario: Scenario, segment: str, channel: str) -> float:
+    seg = scenario.segments[segment]
+    pairs = {t: share for t, share in seg.mix.items() if channel in scenario.transactions[t].service}
+    means = {t: mean_minutes(scenario.transactions[t].service[channel]) for t in pairs}
+    return _weighted_mean(means, pairs) if pairs else _channel_mean_service(scenario, channel)
+
+
+def _channel_mean_service(scenario: Scenario, channel: str) -> float:
+    means = [mean_minutes(t.service[channel]) for t in scenario.transactions.values()
+             if channel in t.service]
+    return sum(means) / len(means) if means else 1.0
+
+
+def _patience_rate(scenario: Scenario, channel: str, weights: dict[str, float]) -> float:
+    """1 / mean patience of the callers (0 where nobody abandons)."""
+    means = {s: mean_minutes(p) for s, seg in scenario.segments.items()
+             if (p := seg.patience) is not None}
+    if not means or sum(weights.get(s, 0.0) for s in means) <= 0:
+        return 0.0
+    return 1.0 / _weighted_mean(means, {s: weights.get(s, 0.0) for s in means})
+
+
+def _weighted_mean(values: dict[str, float], weights: dict[str, float]) -> float:
+    total = sum(weights.get(k, 0.0) for k in values)
+    if total <= 0:
+        return sum(values.values()) / len(values) if values else 1.0
+    return sum(values[k] * weights.get(k, 0.0) for k in values) / total
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b and b > 0 and not math.isnan(a) else 0.0
+
+
+def _zero_if_nan(x: float) -> float:
+    return 0.0 if math.isnan(x) else x

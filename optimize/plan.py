@@ -1,0 +1,114 @@
+"""The optimiser's decision as plain data, and the scenario change that simulates it."""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from optimize.data import SLOT_MINUTES, PlanningData
+from optimize.formulation import Model
+from optimize.solve import SolveResult
+from sim import theory
+from sim.scenario import Scenario
+
+
+@dataclass
+class Plan:
+    objective_name: str
+    budget: float
+    solve: SolveResult
+    diversion_predicted: float
+    spend: dict[str, float]  # promotion, staff, kiosks, total (beyond today)
+    units: dict[tuple[str, str], float]  # (campaign, segment) -> units
+    uplift: dict[tuple[str, str], float]  # (campaign, segment) -> choice share moved
+    marginal: dict[tuple[str, str], float]  # diversion per extra unit of money
+    staff: dict[tuple[str, int], int]  # (channel, slot) -> staff in the plan
+    required: dict[tuple[str, int], int]  # Erlang minimum for the predicted rate
+    rate: dict[tuple[str, int], float]  # predicted arrivals per minute after diversion
+    kiosks: dict[str, int]
+    segment_diversion: dict[str, float] = field(default_factory=dict)
+    shift_starts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+
+    @property
+    def objective_value(self) -> float:
+        return self.spend["total"] if self.objective_name == "min_cost" else self.diversion_predicted
+
+
+def _value(x: Any) -> float:
+    """A solved variable's or expression's value (0 for a variable the solver left out)."""
+    v = x.value() if hasattr(x, "value") else x
+    return float(v) if v is not None else 0.0
+
+
+def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: float) -> Plan:
+    """Read the plan from a solved model (call only when ``result.has_solution``)."""
+    assert result.has_solution, "no solution: the values are not a plan"
+    data = m.data
+    total = data.total_completed
+    units = {key: max(0.0, _value(v)) for key, v in m.units.items()}
+    uplift = {key: _value(e) for key, e in m.uplift.items()}
+    marginal = {}
+    for cs in data.campaigns:
+        key = (cs.campaign, cs.segment)
+        seg = data.segments[cs.segment]
+        per_unit = cs.curve.next_slope(units[key]) * cs.effect * seg.completed / total
+        headroom = seg.max_diversion - seg.base_diversion - _value(m.diverted[cs.segment])
+        marginal[key] = per_unit / cs.unit_cost if cs.unit_cost > 0 and headroom > 1e-9 else 0.0
+    # with shift patterns the staff present is the shifts' coverage, at least the step
+    staff = {key: int(round(_value(e))) for key, e in (m.coverage or m.staff).items()}
+    rate = {key: max(0.0, _value(e)) for key, e in m.rate.items()}
+    slots = {(s.channel, s.slot): s for s in data.staffed}
+    required = {key: slots[key].required_staff(rate[key]) for key in slots}
+    spend = {kind: _value(e) for kind, e in m.spend.items()}
+    spend["total"] = sum(spend.values())
+    return Plan(
+        objective_name=objective_name, budget=budget, solve=result,
+        diversion_predicted=_value(m.diversion), spend=spend, units=units, uplift=uplift,
+        marginal=marginal, staff=staff, required=required, rate=rate,
+        kiosks={k: int(round(_value(v))) for k, v in m.kiosks.items()},
+        shift_starts={key: int(round(_value(v))) for key, v in m.shift_starts.items()
+                      if _value(v) > 0.5},
+        segment_diversion={s: seg.base_diversion + _value(m.diverted[s])
+                           for s, seg in data.segments.items()},
+    )
+
+
+def apply_plan(scenario: Scenario, plan: Plan, data: PlanningData) -> Scenario:
+    """The scenario with the plan in it: campaign units, hourly staff, kiosk counts."""
+    changed = copy.deepcopy(scenario)
+    for campaign in changed.campaigns.values():
+        campaign.units = {}
+    for (name, segment), units in plan.units.items():
+        if units > 1e-9:
+            changed.campaigns[name].units[segment] = units
+    for channel in {c for c, _ in plan.staff}:
+        staffed = changed.channels[channel]
+        staffed.schedule = [plan.staff[(channel, h)] for h in range(data.n_slots)]
+        staffed.schedule_slot_minutes = SLOT_MINUTES
+    for channel, count in plan.kiosks.items():
+        kiosk = changed.channels[channel]
+        kiosk.servers, kiosk.schedule = count, []
+    return changed
+
+
+def predicted_service_level(plan: Plan, data: PlanningData, channel: str) -> float:
+    """Arrival-weighted service level the queueing formulas predict for the planned staff."""
+    num = den = 0.0
+    for s in data.staffed:
+        if s.channel != channel:
+            continue
+        key = (channel, s.slot)
+        rate, staff = plan.rate[key], plan.staff[key]
+        if rate <= 0:
+            continue
+        mu = 1 / s.mean_service_minutes
+        if s.patience_rate > 0:
+            level = theory.erlang_a_service_level(staff, rate, mu, s.patience_rate,
+                                                  s.target_wait_minutes)
+        else:
+            level = theory.mmc_service_level(staff, rate, mu, s.target_wait_minutes)
+        num += rate * level
+        den += rate
+    return num / den if den > 0 else math.nan

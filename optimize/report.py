@@ -1,0 +1,139 @@
+"""Plan tables, plan.json and figures; they only read the Plan, its check and the data."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Optional
+
+from optimize.check import Check
+from optimize.data import PlanningData
+from optimize.plan import Plan
+from sim.experiment import Estimate
+from sim.plots import new_figure, save_figure
+from sim.scenario import Scenario
+
+STAFFING_COLUMNS = ("channel", "kind", "slot", "arrival_rate", "mean_service_minutes", "staff",
+                    "required_staff", "target_wait_minutes", "target_share")
+PROMOTION_COLUMNS = ("campaign", "segment", "units", "spend", "uplift",
+                     "marginal_diversion_per_unit_spend")
+KIOSK_COLUMNS = ("channel", "branch", "kiosks_today", "kiosks_planned", "extra_cost")
+
+
+def _estimate(e: Estimate) -> dict[str, float]:
+    return {"mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high}
+
+
+def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0) -> dict[str, Any]:
+    """The content of plan.json."""
+    solve = plan.solve
+    levels: dict[str, Any] = {}
+    if check is not None:
+        for channel, v in check.service_levels.items():
+            simulated = v["simulated"]
+            assert isinstance(simulated, Estimate)
+            levels[channel] = {**v, "simulated": _estimate(simulated)}
+    return {
+        "status": solve.status,
+        "objective_name": plan.objective_name,
+        "objective_value": plan.objective_value,
+        "budget": plan.budget,
+        "spend": plan.spend,
+        "diversion_predicted": plan.diversion_predicted,
+        "diversion_simulated": _estimate(check.diversion) if check else None,
+        "service_levels": levels,
+        "segments": {s: {"diversion_predicted": d} for s, d in plan.segment_diversion.items()},
+        "kiosks": plan.kiosks,
+        "shifts": [{"channel": c, "shift": name, "start_slot": t, "count": n}
+                   for (c, name, t), n in sorted(plan.shift_starts.items())],
+        "solver": {"name": solve.solver, "seconds": round(solve.seconds, 3),
+                   "objective": solve.objective, "bound": solve.bound, "gap": solve.gap},
+        "refinements": refinements,
+    }
+
+
+def staffing_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
+    """Rates per minute after diversion, staff in the plan and the queueing minimum."""
+    return [{"channel": s.channel, "kind": s.kind.value, "slot": s.slot,
+             "arrival_rate": plan.rate[(s.channel, s.slot)],
+             "mean_service_minutes": s.mean_service_minutes,
+             "staff": plan.staff[(s.channel, s.slot)],
+             "required_staff": plan.required[(s.channel, s.slot)],
+             "target_wait_minutes": s.target_wait_minutes, "target_share": s.target_share}
+            for s in data.staffed]
+
+
+def promotion_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
+    return [{"campaign": cs.campaign, "segment": cs.segment,
+             "units": plan.units[(cs.campaign, cs.segment)],
+             "spend": cs.unit_cost * plan.units[(cs.campaign, cs.segment)],
+             "uplift": plan.uplift[(cs.campaign, cs.segment)],
+             "marginal_diversion_per_unit_spend": plan.marginal[(cs.campaign, cs.segment)]}
+            for cs in data.campaigns]
+
+
+def kiosk_rows(plan: Plan, data: PlanningData, scenario: Scenario) -> list[dict[str, Any]]:
+    return [{"channel": k.channel, "branch": scenario.channels[k.channel].branch,
+             "kiosks_today": k.base_count, "kiosks_planned": plan.kiosks[k.channel],
+             "extra_cost": k.cost_per_kiosk * max(0, plan.kiosks[k.channel] - k.base_count)}
+            for k in data.kiosks.values()]
+
+
+def plot_staffing(rows: list[dict[str, Any]], path: Path, open_hour: int) -> None:
+    """Staff in the plan, the queueing minimum and the offered load, by hour."""
+    channels = list(dict.fromkeys(r["channel"] for r in rows))
+    fig, ax = new_figure(8, 2.8 * len(channels) + 0.5)
+    fig.clear()
+    for i, channel in enumerate(channels, start=1):
+        ax = fig.add_subplot(len(channels), 1, i)
+        mine = [r for r in rows if r["channel"] == channel]
+        hours = [open_hour + r["slot"] for r in mine]
+        ax.bar(hours, [r["staff"] for r in mine], color="#4c72b0", alpha=0.6, label="staff")
+        ax.step(hours, [r["required_staff"] for r in mine], where="mid", color="black",
+                label="required (Erlang)")
+        ax.plot(hours, [r["arrival_rate"] * r["mean_service_minutes"] for r in mine],
+                marker="o", color="#dd8452", label="offered load (erlangs)")
+        ax.set_title(channel)
+        ax.set_ylabel("servers")
+        ax.legend(fontsize="small")
+    ax.set_xlabel("hour of day")
+    save_figure(fig, path)
+
+
+def plot_spend(rows: list[dict[str, Any]], path: Path) -> None:
+    """Spend by campaign, stacked by segment."""
+    campaigns = list(dict.fromkeys(r["campaign"] for r in rows))
+    segments = list(dict.fromkeys(r["segment"] for r in rows))
+    fig, ax = new_figure(7, 4)
+    bottom = [0.0] * len(campaigns)
+    for seg in segments:
+        values = [sum(r["spend"] for r in rows if r["campaign"] == c and r["segment"] == seg)
+                  for c in campaigns]
+        ax.bar(campaigns, values, bottom=bottom, label=seg)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel("spend")
+    ax.set_title("Promotion spend by campaign and segment")
+    ax.legend(fontsize="small")
+    ax.tick_params(axis="x", rotation=20)
+    save_figure(fig, path)
+
+
+def plot_frontier(rows: list[dict[str, Any]], path: Path) -> None:
+    """Predicted diversion against budget, with the spend mix at each point."""
+    ok = [r for r in rows if not math.isnan(r["diversion_predicted"])]
+    fig, ax = new_figure(8, 4.5)
+    budgets = [r["budget"] for r in ok]
+    ax.plot(budgets, [100 * r["diversion_predicted"] for r in ok], marker="o", color="black")
+    ax.set_xlabel("budget")
+    ax.set_ylabel("diversion predicted (%)")
+    twin = ax.twinx()
+    bottom = [0.0] * len(ok)
+    width = (max(budgets) - min(budgets)) / (3 * max(1, len(ok))) if len(ok) > 1 else 1.0
+    for kind, colour in (("promotion", "#dd8452"), ("staff", "#4c72b0"), ("kiosks", "#55a868")):
+        values = [r[f"spend_{kind}"] for r in ok]
+        twin.bar(budgets, values, width=width, bottom=bottom, alpha=0.35, color=colour, label=kind)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    twin.set_ylabel("spend in the plan")
+    twin.legend(fontsize="small", loc="lower right")
+    ax.set_title("Diversion frontier")
+    save_figure(fig, path)

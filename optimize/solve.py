@@ -1,0 +1,82 @@
+"""The only module that names a solver: HiGHS (through highspy) or PuLP's bundled CBC.
+
+PuLP 3.3 reports a time-limited solve as ``Optimal`` in ``LpStatus``; what was found is
+read here from the solution status and, for HiGHS, the bound and gap it proved.  Without
+a solution the variable values are the LP relaxation's, so nobody may read them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+import pulp
+
+from optimize.settings import OptimizeSettings, SolverName
+
+HIGHS_SOLUTION_FEASIBLE = 2  # HiGHS primal_solution_status: kSolutionStatusFeasible
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: str  # optimal | feasible (stopped with a solution) | infeasible | unbounded | no_solution
+    has_solution: bool
+    objective: Optional[float]
+    bound: Optional[float]  # the best bound proved (HiGHS), None where the solver keeps it
+    gap: Optional[float]  # relative gap between objective and bound
+    seconds: float
+    solver: str
+
+
+def make_solver(settings: OptimizeSettings) -> pulp.LpSolver:
+    common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap}
+    if settings.solver is SolverName.highs:
+        return pulp.HiGHS(**common)
+    return pulp.PULP_CBC_CMD(**common)
+
+
+def solve(problem: pulp.LpProblem, settings: OptimizeSettings) -> SolveResult:
+    solver = make_solver(settings)
+    start = time.perf_counter()
+    problem.solve(solver)
+    seconds = time.perf_counter() - start
+    if settings.solver is SolverName.highs:
+        return _read_highs(problem, seconds)
+    return _read_pulp(problem, seconds, "cbc")
+
+
+def _read_highs(problem: pulp.LpProblem, seconds: float) -> SolveResult:
+    info = problem.solverModel.getInfo()
+    has = info.primal_solution_status == HIGHS_SOLUTION_FEASIBLE
+    if problem.status == pulp.LpStatusInfeasible:
+        return SolveResult("infeasible", False, None, None, None, seconds, "highs")
+    if problem.status == pulp.LpStatusUnbounded:
+        return SolveResult("unbounded", False, None, None, None, seconds, "highs")
+    if not has:
+        return SolveResult("no_solution", False, None, None, None, seconds, "highs")
+    objective = float(info.objective_function_value)
+    if problem.isMIP():
+        bound = float(info.mip_dual_bound)
+        gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
+    else:
+        bound, gap = objective, 0.0
+    optimal = problem.sol_status == pulp.LpSolutionOptimal
+    return SolveResult("optimal" if optimal else "feasible", True, objective, bound, gap, seconds,
+                       "highs")
+
+
+def _read_pulp(problem: pulp.LpProblem, seconds: float, name: str) -> SolveResult:
+    sol = problem.sol_status
+    if sol == pulp.LpSolutionInfeasible:
+        return SolveResult("infeasible", False, None, None, None, seconds, name)
+    if sol == pulp.LpSolutionUnbounded:
+        return SolveResult("unbounded", False, None, None, None, seconds, name)
+    if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        return SolveResult("no_solution", False, None, None, None, seconds, name)
+    objective = pulp.value(problem.objective)
+    optimal = sol == pulp.LpSolutionOptimal
+    # CBC through PuLP does not hand back its bound; an optimal status is within gapRel
+    return SolveResult("optimal" if optimal else "feasible", True, objective, None,
+                       None, seconds, name)
