@@ -1,0 +1,65 @@
+"""`python -m optimize` as a strategy team runs it: plan files, the simulated check, errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def run_optimize(args: list[str], out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "optimize", f"hydra.run.dir={out}", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_a_plan_is_written_and_its_simulated_diversion_is_within_3_points(tmp_path: Path) -> None:
+    done = run_optimize([], tmp_path)
+    assert done.returncode == 0, done.stderr
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["status"] == "optimal" and plan["objective_name"] == "max_diversion"
+    assert set(plan["spend"]) == {"promotion", "staff", "kiosks", "total"}
+    assert plan["spend"]["total"] <= plan["budget"] + 1e-6
+    simulated = plan["diversion_simulated"]
+    assert abs(simulated["mean"] - plan["diversion_predicted"]) <= 0.03, plan
+    assert set(plan["service_levels"]["teller"]["simulated"]) == {"mean", "ci_low", "ci_high"}
+    with open(tmp_path / "staffing.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["channel", "kind", "slot", "arrival_rate", "mean_service_minutes",
+                             "staff", "required_staff", "target_wait_minutes", "target_share"]
+    assert all(int(r["staff"]) >= int(r["required_staff"]) for r in rows)
+    for name in ("promotion.csv", "kiosks.csv", "staffing.png", "spend.png"):
+        assert (tmp_path / name).stat().st_size > 0, name
+
+
+def test_an_unreachable_target_names_the_constraint_and_exits_2(tmp_path: Path) -> None:
+    done = run_optimize(["optimize.objective=min_cost", "optimize.target_diversion=0.99",
+                         "optimize.check_replications=0", "run.replications=3"], tmp_path)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert "target_diversion by" in lines[0]
+    report = json.loads((tmp_path / "infeasible.json").read_text())
+    assert report["violations"][0]["constraint"] == "target_diversion"
+    assert not (tmp_path / "plan.json").exists()
+
+
+def test_the_frontier_writes_a_row_per_budget_and_its_figure(tmp_path: Path) -> None:
+    done = run_optimize(["optimize.objective=frontier", "optimize.frontier_budgets=[300,1000,3000]",
+                         "optimize.check_replications=0", "run.replications=3"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "frontier.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [float(r["budget"]) for r in rows] == [300.0, 1000.0, 3000.0]
+    diversions = [float(r["diversion_predicted"]) for r in rows]
+    assert diversions == sorted(diversions)
+    assert (tmp_path / "frontier.png").stat().st_size > 0
+
+
+def test_a_bad_setting_gives_one_line_naming_it(tmp_path: Path) -> None:
+    done = run_optimize(["optimize.gap=2"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: optimize.gap=2.0: a relative gap lies in [0, 1)"
