@@ -58,7 +58,7 @@ def test_a_staffing_schedule_changes_servers_at_slot_boundaries_exactly() -> Non
     # second server arrives at 10; c3 when c1 leaves at 12.
     assert served == [(0, 6.0, 0.0), (1, 12.0, 5.0), (2, 16.0, 8.0), (3, 18.0, 9.0)]
     # The counter is closed at 21 (no staff), so the fifth customer finds no channel.
-    assert m.journeys.flows[("none", "lost")] == 1
+    assert m.journeys.flows[("s", "none", "lost")] == 1
     result = replication_result(m)
     # staff minutes: 1*10 + 2*10 + 0*10 + 1*10 = 40 over 40 minutes; busy 4 * 6 = 24
     assert result.channels["counter"]["mean_servers"] == pytest.approx(1.0)
