@@ -1,0 +1,47 @@
+"""The refine loop's pieces: which hours missed their target, and re-solving with more staff."""
+
+from __future__ import annotations
+
+import math
+
+from instances import small_instance
+
+from optimize.check import Check, raise_staff
+from optimize.formulation import build
+from optimize.plan import extract_plan
+from optimize.settings import OptimizeSettings
+from optimize.solve import solve
+from sim.experiment import Estimate
+
+
+def solved(data, budget: float = 400.0):  # type: ignore[no-untyped-def]
+    settings = OptimizeSettings(budget=budget, gap=0.0, check_replications=0)
+    model = build(data, settings, budget)
+    result = solve(model.problem, settings)
+    return extract_plan(model, result, "max_diversion", budget)
+
+
+def check_with(levels: dict[tuple[str, int], Estimate]) -> Check:
+    return Check(diversion=Estimate(0.5, 0.4, 0.6, 5), service_levels={},
+                 hourly_service_level=levels, result=None)  # type: ignore[arg-type]
+
+
+def test_only_hours_below_target_beyond_noise_count_as_missed() -> None:
+    data = small_instance()
+    check = check_with({("counter", 0): Estimate(0.70, 0.65, 0.75, 5),   # missed: CI below 0.8
+                        ("counter", 1): Estimate(0.78, 0.70, 0.86, 5)})  # noise: CI spans 0.8
+    assert check.missed_slots(data) == [("counter", 0)]
+
+
+def test_an_undefined_hour_is_not_a_miss() -> None:
+    check = check_with({("counter", 0): Estimate(math.nan, math.nan, math.nan, 0)})
+    assert check.missed_slots(small_instance()) == []
+
+
+def test_raising_staff_makes_the_next_plan_give_that_hour_one_more_server() -> None:
+    data = small_instance((4, 5))
+    plan = solved(data)
+    raise_staff(data, plan, [("counter", 1)])
+    again = solved(data)
+    assert again.staff[("counter", 1)] == plan.staff[("counter", 1)] + 1
+    assert again.staff[("counter", 0)] == plan.staff[("counter", 0)]
