@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.campaigns import response
+from sim.campaigns import interpolate, response
 from sim.scenario import ResponseCurve, ResponseKind
 
 DEFAULT_POINTS = 5
@@ -29,13 +29,7 @@ class Breakpoints:
 
     def value(self, units: float) -> float:
         """The piecewise-linear uplift at ``units`` (what the optimiser predicts)."""
-        xs, ys = self.units, self.uplift
-        if units >= xs[-1]:
-            return ys[-1]
-        for i in range(1, len(xs)):
-            if units <= xs[i]:
-                return ys[i - 1] + (ys[i] - ys[i - 1]) * (units - xs[i - 1]) / (xs[i] - xs[i - 1])
-        return ys[-1]
+        return interpolate(self.units, self.uplift, units)
 
     def next_slope(self, units: float, tolerance: float = 1e-9) -> float:
         """Uplift per extra unit beyond ``units`` (0 at the maximum): the marginal return."""

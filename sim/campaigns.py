@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 from sim.scenario import Campaign, ResponseCurve, ResponseKind, Scenario, Steering
 
@@ -17,12 +18,16 @@ def response(curve: ResponseCurve, units: float) -> float:
     if kind is ResponseKind.hill:
         x = (units / curve.scale_units) ** curve.hill_exponent
         return curve.max_uplift * x / (1.0 + x)
-    xs, ys = curve.units, curve.uplift
-    if units >= xs[-1]:
+    return interpolate(curve.units, curve.uplift, units)
+
+
+def interpolate(xs: Sequence[float], ys: Sequence[float], x: float) -> float:
+    """Piecewise-linear through the points (xs increasing), flat after the last."""
+    if x >= xs[-1]:
         return ys[-1]
     for i in range(1, len(xs)):
-        if units <= xs[i]:
-            return ys[i - 1] + (ys[i] - ys[i - 1]) * (units - xs[i - 1]) / (xs[i] - xs[i - 1])
+        if x <= xs[i]:
+            return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
     return ys[-1]
 
 
