@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ ConfigStore.instance().store(name="base_optimize_config", node=OptimizeConfig)
 def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
                objective: Objective) -> Optional[Plan]:
     """The plan for one objective and budget, or None when no solution was found."""
+    settings = dataclasses.replace(settings, objective=objective)
     model = build(data, settings, budget)
     result = solve(model.problem, settings)
     if not result.has_solution:

@@ -41,10 +41,11 @@ class Check:
 
 def check_plan(scenario: Scenario, plan: Plan, data: PlanningData, run: RunSettings,
                replications: int, progress: Optional[bool] = None) -> Check:
-    """Simulate the plan with fresh replications of the same run settings."""
+    """Simulate the plan with fresh replications: the run settings with the next seed, so
+    the check shares no random numbers with the baseline the prediction was built on."""
     planned = apply_plan(scenario, plan, data)
-    result = run_experiment(planned, dataclasses.replace(run, replications=replications),
-                            progress=progress)
+    fresh = dataclasses.replace(run, replications=replications, seed=run.seed + 1)
+    result = run_experiment(planned, fresh, progress=progress)
     staffed = sorted({s.channel for s in data.staffed})
     levels = {}
     for c in staffed:

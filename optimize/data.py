@@ -8,9 +8,10 @@ The optimiser predicts with these numbers, all linear in the diversion it buys:
   to staff; a share l_s of staffed-bound journeys ended on self-service anyway (a lobby
   guide, an IVR link, a switch), so the self-service share becomes
   d0_s + sum_k (p_ks - l_s) U_ks;
-- the arrival rate at staffed channel c in slot h is sum_s lambda_s(h) f_sc today (f_sc:
-  the share of s's journeys served at c), and falls by lambda_s(h) f_sc / g_s per unit of
-  diverted share (g_s: s's share served by staff), so staffing follows diversion;
+- the arrival rate at staffed channel c in slot h is what the baseline measured there
+  (customers who queued or balked: the demand for its servers, IVR completions and
+  deflections excluded), and falls by lambda_s(h) f_sc / g_s per unit of s's diverted
+  share (f_sc: the share of s's journeys served at c; g_s: s's share served by staff);
 - the minimum staff for a rate is a step function (Erlang C for counters, Erlang A for a
   hotline whose callers have patience), tabulated per channel and slot between the
   lowest and highest rate the plan can produce.
@@ -189,6 +190,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
                  and camp.max_units > 0]
 
     staffed = []
+    reps = baseline.replications
     for c in staffed_names:
         spec = channels[c]
         ivr_share = _ratio(baseline.channel_kpi(c, "served_ivr").mean,
@@ -197,7 +199,8 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
         for h in range(n_slots):
             by_seg = {s: segments[s].rates_per_minute[h] * served_share[s][c] * agent_share
                       for s in segments}
-            rate = sum(by_seg.values())
+            demand = sum(r.hourly[c]["joined"][h] + r.hourly[c]["balked"][h] for r in reps)
+            rate = demand / len(reps) / SLOT_MINUTES
             mean = _weighted_mean({s: _mean_service(scenario, s, c) for s in by_seg}, by_seg)
             slot = StaffedSlot(
                 channel=c, kind=spec.kind, slot=h, base_rate=rate,

@@ -16,7 +16,8 @@ def solve_frontier(budgets: list[float], solve_at: Callable[[float], Optional[Pl
 
 def frontier_rows(points: list[tuple[float, Optional[Plan]]], campaigns: list[str]
                   ) -> list[dict[str, Any]]:
-    """One row per budget: predicted diversion, spend by kind and units by campaign."""
+    """One row per budget: predicted diversion, spend by kind and units by campaign
+    (summed over the segments it targets)."""
     rows = []
     for budget, plan in points:
         row: dict[str, Any] = {"budget": budget,
@@ -25,7 +26,7 @@ def frontier_rows(points: list[tuple[float, Optional[Plan]]], campaigns: list[st
         for kind in ("promotion", "staff", "kiosks", "total"):
             row[f"spend_{kind}"] = plan.spend[kind] if plan else math.nan
         for c in campaigns:
-            row[f"units_{c}"] = (sum(u for (k, _), u in plan.units.items() if k == c)
+            row[f"units_total_{c}"] = (sum(u for (k, _), u in plan.units.items() if k == c)
                                  if plan else math.nan)
         rows.append(row)
     return rows

@@ -21,6 +21,7 @@ class Plan:
     solve: SolveResult
     diversion_predicted: float
     spend: dict[str, float]  # promotion, staff, kiosks, total (beyond today)
+    staff_savings: float  # cost of today's staff hours the plan does without (not credited)
     units: dict[tuple[str, str], float]  # (campaign, segment) -> units
     uplift: dict[tuple[str, str], float]  # (campaign, segment) -> choice share moved
     marginal: dict[tuple[str, str], float]  # diversion per extra unit of money
@@ -63,9 +64,13 @@ def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: flo
     required = {key: slots[key].required_staff(rate[key]) for key in slots}
     spend = {kind: _value(e) for kind, e in m.spend.items()}
     spend["total"] = sum(spend.values())
+    # staff hours today that the plan does not need: reported, not credited to the budget
+    savings = sum(s.staff_cost * max(0, s.base_staff - staff[(s.channel, s.slot)])
+                  for s in data.staffed)
     return Plan(
         objective_name=objective_name, budget=budget, solve=result,
-        diversion_predicted=_value(m.diversion), spend=spend, units=units, uplift=uplift,
+        diversion_predicted=_value(m.diversion), spend=spend, staff_savings=savings,
+        units=units, uplift=uplift,
         marginal=marginal, staff=staff, required=required, rate=rate,
         kiosks={k: int(round(_value(v))) for k, v in m.kiosks.items()},
         shift_starts={key: int(round(_value(v))) for key, v in m.shift_starts.items()

@@ -39,6 +39,7 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0) -> di
         "objective_value": plan.objective_value,
         "budget": plan.budget,
         "spend": plan.spend,
+        "staff_savings": plan.staff_savings,
         "diversion_predicted": plan.diversion_predicted,
         "diversion_simulated": _estimate(check.diversion) if check else None,
         "service_levels": levels,

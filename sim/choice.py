@@ -35,36 +35,38 @@ def expected_wait_minutes(waiting: int, busy: int, servers: int, mean_service_mi
     return (waiting + 1) * mean_service_minutes / servers
 
 
-ChoiceSet = tuple[float, Sequence[float], Sequence[bool]]  # (weight, utilities, promoted?)
+# (weight of a transaction type in the mix, utilities of its options, promoted?, staffed?)
+ChoiceSet = tuple[float, Sequence[float], Sequence[bool], Sequence[bool]]
 
 
-def promoted_share(choice_sets: Sequence[ChoiceSet], shift: float) -> float:
-    """Weighted probability of choosing a promoted option when their utilities rise by ``shift``."""
+def staffed_share(choice_sets: Sequence[ChoiceSet], shift: float) -> float:
+    """Weighted probability of choosing a staffed option, over the types a promotion can
+    reach, when the promoted options' utilities rise by ``shift``."""
     total = 0.0
-    for weight, utilities, promoted in choice_sets:
+    for weight, utilities, promoted, staffed in choice_sets:
         if not any(promoted):
             continue
         probs = logit_probabilities([u + shift * p for u, p in zip(utilities, promoted)])
-        total += weight * sum(q for q, p in zip(probs, promoted) if p)
+        total += weight * sum(q for q, s in zip(probs, staffed) if s)
     return total
 
 
 def shift_for_uplift(choice_sets: Sequence[ChoiceSet], uplift: float, tolerance: float = 1e-10
                      ) -> float:
-    """The utility shift on promoted options that raises their weighted choice probability
-    by ``uplift`` (a campaign's response), found by bisection; capped where the promoted
-    options already take every choice they can."""
+    """The utility shift on promoted options that moves ``uplift`` of the weighted choices
+    away from staffed options (a campaign's response: journeys moved off counters and
+    agents), found by bisection; capped where no staffed choice is left to move.  Under
+    the logit the promoted options also draw some choices from other self-service ones."""
     if uplift <= 0:
         return 0.0
-    base = promoted_share(choice_sets, 0.0)
-    reachable = sum(w for w, _, promoted in choice_sets if any(promoted))
-    target = min(base + uplift, reachable - 1e-9)
+    base = staffed_share(choice_sets, 0.0)
+    target = max(base - uplift, 1e-9)
     low, high = 0.0, 1.0
-    while promoted_share(choice_sets, high) < target and high < 1e3:
+    while staffed_share(choice_sets, high) > target and high < 1e3:
         high *= 2
     while high - low > tolerance:
         mid = (low + high) / 2
-        if promoted_share(choice_sets, mid) < target:
+        if staffed_share(choice_sets, mid) > target:
             low = mid
         else:
             high = mid

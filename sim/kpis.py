@@ -18,7 +18,8 @@ from sim.scenario import ChannelKind
 
 CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
                   "deflected", "guided_out", "switched_in", "switched_out")
-HOURLY_KPIS = ("arrivals", "served", "abandoned", "balked", "failed", "deflected", "wait_mean", "p_wait",
+HOURLY_KPIS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "wait_mean",
+               "p_wait",
                "service_level", "utilisation", "servers")
 
 
@@ -65,6 +66,7 @@ def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
     n = len(h["arrivals"])
     return {
         "arrivals": list(h["arrivals"]),
+        "joined": list(h["joined"]),
         "served": list(h["served"]),
         "abandoned": list(h["abandoned"]),
         "balked": list(h["balked"]),

@@ -142,11 +142,12 @@ class Model:
 
     def _apply_campaigns(self, name: str, state: SegmentState) -> None:
         """Raise the utility of promoted channels so that, with no queues, the segment's
-        share choosing them rises by each campaign's uplift (campaigns in config order)."""
+        share choosing a staffed channel falls by each campaign's uplift (in config order)."""
         for campaign, uplift in segment_uplifts(self.scenario, name):
             promoted = set(campaign.channels)
             choice_sets = [(state.spec.mix[t], [o.base_utility for o in opts],
-                            [o.channel.name in promoted for o in opts])
+                            [o.channel.name in promoted for o in opts],
+                            [o.channel.staffed for o in opts])
                            for t, opts in state.options.items()]
             shift = shift_for_uplift(choice_sets, uplift)
             for opts in state.options.values():

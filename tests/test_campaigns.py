@@ -7,7 +7,7 @@ import math
 import pytest
 
 from sim.campaigns import response
-from sim.choice import promoted_share, shift_for_uplift
+from sim.choice import shift_for_uplift, staffed_share
 from sim.experiment import estimate, run_experiment
 from sim.scenario import (
     Arrivals,
@@ -50,15 +50,26 @@ def test_the_shift_for_an_uplift_matches_the_two_option_logit_by_hand() -> None:
     # logit(p + 0.1) - logit(p), with logit(q) = ln(q / (1 - q)).
     p = 1 / (1 + math.exp(0.5))
     expected = math.log((p + 0.1) / (0.9 - p)) - math.log(p / (1 - p))
-    choice_sets = [(1.0, [0.5, 0.0], [False, True])]
+    choice_sets = [(1.0, [0.5, 0.0], [False, True], [True, False])]
     assert shift_for_uplift(choice_sets, 0.1) == pytest.approx(expected, abs=1e-8)
 
 
-def test_the_shift_is_capped_where_every_choice_is_already_promoted() -> None:
+def test_the_uplift_is_taken_from_staffed_choices_with_a_third_option_by_hand() -> None:
+    # staffed 0.5, promoted 0, other self-service 0.2: the staffed share must fall by 0.1;
+    # e^(0 + d) = e^0.5 / (p - 0.1) - e^0.5 - e^0.2 with p the staffed share today
+    e_s, e_p, e_o = math.exp(0.5), 1.0, math.exp(0.2)
+    p = e_s / (e_s + e_p + e_o)
+    expected = math.log(e_s / (p - 0.1) - e_s - e_o)
+    choice_sets = [(1.0, [0.5, 0.0, 0.2], [False, True, False], [True, False, False])]
+    assert shift_for_uplift(choice_sets, 0.1) == pytest.approx(expected, abs=1e-8)
+
+
+def test_the_shift_is_capped_where_no_staffed_choice_is_left() -> None:
     # half the mix can use the promoted channel at all; an uplift of 0.9 is out of reach
-    choice_sets = [(0.5, [0.0, 0.0], [False, True]), (0.5, [0.0], [False])]
+    choice_sets = [(0.5, [0.0, 0.0], [False, True], [True, False]),
+                   (0.5, [0.0], [False], [True])]
     shift = shift_for_uplift(choice_sets, 0.9)
-    assert promoted_share(choice_sets, shift) == pytest.approx(0.5, abs=1e-6)
+    assert staffed_share(choice_sets, shift) == pytest.approx(0.0, abs=1e-6)
 
 
 def two_channel_world(units: float) -> Scenario:

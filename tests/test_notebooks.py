@@ -27,8 +27,15 @@ SMALL = {
         "KIOSKS": [0, 3],
         "TELLERS": [-1, 0],
     },
+    "set_a_diversion_target.ipynb": {
+        "HORIZON_MINUTES": 300,
+        "REPLICATIONS": 2,
+        "CHECK_REPLICATIONS": 2,
+        "BUDGETS": [250, 1000, 3000],
+        "TARGET": 0.65,
+    },
 }
-MIN_FIGURES = {"what_if_kiosks.ipynb": 3}
+MIN_FIGURES = {"what_if_kiosks.ipynb": 3, "set_a_diversion_target.ipynb": 6}
 CHECKS = {
     "what_if_kiosks.ipynb": """
 import pandas as pd
@@ -43,6 +50,26 @@ for scope, kpi in [("overall", "diversion_rate"), ("teller", "wait_mean"),
     assert (sel.ci_low <= sel["mean"]).all() and (sel["mean"] <= sel.ci_high).all(), (scope, kpi)
 assert len(reps) == 3 * len(tidy)
 assert any(line.startswith("Today (3 kiosks") for line in CONCLUSIONS), CONCLUSIONS
+""",
+    "set_a_diversion_target.ipynb": """
+import math
+import pandas as pd
+assert isinstance(frontier, pd.DataFrame) and list(frontier.budget) == [250, 1000, 3000]
+solved = frontier.dropna(subset=["diversion_predicted"])
+assert len(solved) >= 2, frontier
+assert (solved.diversion_predicted.diff().dropna() >= -1e-9).all(), frontier
+assert (solved.spend_total <= solved.budget + 1e-6).all(), frontier
+assert plan.objective_name == "min_cost" and math.isfinite(plan.spend["total"]), plan.spend
+assert plan.spend["total"] >= 0 and plan.diversion_predicted >= CHOSEN_TARGET - 1e-6
+assert check.diversion.n == 2
+assert check.diversion.ci_low <= check.diversion.mean <= check.diversion.ci_high, check.diversion
+for channel, level in check.service_levels.items():
+    sim = level["simulated"]
+    assert sim.ci_low <= sim.mean <= sim.ci_high, (channel, sim)
+assert {"today", "frontier 250"} <= set(check_table.index), check_table.index
+assert (check_table.ci_low <= check_table.diversion_simulated).all(), check_table
+assert (check_table.diversion_simulated <= check_table.ci_high).all(), check_table
+assert any(line.startswith("min_cost reaches") for line in CONCLUSIONS), CONCLUSIONS
 """,
 }
 
