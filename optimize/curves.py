@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from sim.campaigns import interpolate, response
 from sim.scenario import ResponseCurve, ResponseKind
@@ -40,12 +41,14 @@ class Breakpoints:
 
 
 def breakpoints(curve: ResponseCurve, max_units: float, factor: float = 1.0,
-                points: int = DEFAULT_POINTS) -> Breakpoints:
+                points: int = DEFAULT_POINTS, also: Sequence[float] = ()) -> Breakpoints:
     """Breakpoints of ``factor`` x the curve on [0, max_units].
 
     Given breakpoints are used as they are (clipped at ``max_units``).  A saturating curve
     is sampled where it bends: at equal steps of its own uplift, so each segment carries
     the same share of the attainable response; its chords lie under the concave curve.
+    Points in ``also`` (a campaign's minimum order) are added: on the curve, they keep it
+    concave, and the LP relaxation of an all-or-nothing minimum gets tighter.
     """
     if max_units <= 0:
         return Breakpoints((0.0,), (0.0,))
@@ -55,7 +58,7 @@ def breakpoints(curve: ResponseCurve, max_units: float, factor: float = 1.0,
         top = response(curve, max_units)
         xs = [0.0] + [_units_for(curve, top * i / (points - 1), max_units)
                       for i in range(1, points - 1)] + [max_units]
-    xs = sorted(set(xs))
+    xs = sorted(set(xs) | {x for x in also if 0 < x < max_units})
     return Breakpoints(tuple(xs), tuple(factor * response(curve, x) for x in xs))
 
 

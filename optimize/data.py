@@ -267,7 +267,7 @@ def _campaign_segment(scenario: Scenario, name: str, segment: str, leak: float
     return CampaignSegment(
         campaign=name, segment=segment, unit_cost=camp.unit_cost, min_units=camp.min_units,
         max_units=camp.max_units, integer_units=camp.integer_units,
-        curve=breakpoints(camp.response, camp.max_units, factor),
+        curve=breakpoints(camp.response, camp.max_units, factor, also=(camp.min_units,)),
         success=p, effect=max(0.0, p - leak),
         channel_weights={c: w / total for c, w in carriers.items()} if total else {})
 

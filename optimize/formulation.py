@@ -21,8 +21,8 @@ from optimize.settings import Objective, OptimizeSettings, Shift
 
 # Tie-breakers far below any real difference: spend no money and keep no staff that buys
 # nothing (so the response segments fill in order and staff sit at the required step).
-SPEND_TIE = 1e-7
-STAFF_TIE = 1e-7
+# Each is scaled so that its whole term stays under TIE of the objective.
+TIE = 1e-6
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Model:
     units: dict[tuple[str, str], pulp.LpVariable] = field(default_factory=dict)
     pieces: dict[tuple[str, str], list[pulp.LpVariable]] = field(default_factory=dict)
     uplift: dict[tuple[str, str], pulp.LpAffineExpression] = field(default_factory=dict)
-    diverted: dict[str, pulp.LpAffineExpression] = field(default_factory=dict)
+    diverted: dict[str, pulp.LpVariable] = field(default_factory=dict)
     staff: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     rate: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     extra_staff: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
@@ -89,8 +89,12 @@ def add_diversion(m: Model) -> None:
         by_segment.setdefault(cs.segment, []).append(cs)
     total = m.data.total_completed
     for s, seg in m.data.segments.items():
-        m.diverted[s] = pulp.lpSum(cs.effect * m.uplift[(cs.campaign, cs.segment)]
-                                   for cs in by_segment.get(s, []))
+        # one variable per segment, tied to its campaigns once: the service-level rows
+        # then read 8 variables, not every response piece (far fewer non-zeros)
+        m.diverted[s] = pulp.LpVariable(f"diverted_{_key(s)}", lowBound=0)
+        m.add(m.diverted[s] == pulp.lpSum(cs.effect * m.uplift[(cs.campaign, cs.segment)]
+                                          for cs in by_segment.get(s, [])),
+              _key("diverted", s))
         if by_segment.get(s):
             m.add(m.diverted[s] <= seg.max_diversion - seg.base_diversion, _key("segment_cap", s),
                   +1)
@@ -137,11 +141,13 @@ def add_shifts(m: Model, shifts: list[Shift]) -> None:
                     m.shift_starts[(c, shift.name, t)] = pulp.LpVariable(
                         f"starts_{_key(c, shift.name, t)}", lowBound=0, cat=pulp.LpInteger)
     length = {shift.name: shift.length_slots for shift in shifts}
+    covering: dict[tuple[str, int], list[pulp.LpVariable]] = {}
+    for (c, name, t), v in m.shift_starts.items():
+        for h in range(t, t + length[name]):
+            covering.setdefault((c, h), []).append(v)
     for slot in m.data.staffed:
         key = (slot.channel, slot.slot)
-        m.coverage[key] = pulp.lpSum(
-            v for (c, name, t), v in m.shift_starts.items()
-            if c == slot.channel and t <= slot.slot < t + length[name])
+        m.coverage[key] = pulp.lpSum(covering.get(key, []))
         m.add(m.staff[key] <= m.coverage[key], _key("shift_cover", slot.channel, slot.slot))
     paid = pulp.lpSum(cost[c] * length[name] * v for (c, name, _), v in m.shift_starts.items())
     today = sum(s.staff_cost * s.base_staff for s in m.data.staffed)
@@ -185,16 +191,20 @@ def total_spend(m: Model) -> pulp.LpAffineExpression:
 def add_objective(m: Model, settings: OptimizeSettings, budget: float) -> None:
     assert m.diversion is not None
     staff_total = pulp.lpSum((m.coverage or m.staff).values())
+    most_staff = max(1.0, sum(max(n for n, _ in s.levels) for s in m.data.staffed))
     if settings.objective is Objective.min_cost:
         target = settings.target_diversion
         assert target is not None, "validated: min_cost needs a target"
         m.add(m.diversion >= target, "target_diversion", -1)
         m.problem.sense = pulp.LpMinimize
-        objective = total_spend(m) + STAFF_TIE * staff_total
+        cheapest_staff = min((s.staff_cost for s in m.data.staffed if s.staff_cost > 0),
+                             default=1.0)
+        objective = total_spend(m) + TIE * cheapest_staff * staff_total / most_staff
     else:
         m.add(total_spend(m) <= budget, "budget", +1)
         m.problem.sense = pulp.LpMaximize
-        objective = m.diversion - SPEND_TIE * total_spend(m) - STAFF_TIE * staff_total
+        objective = (m.diversion - TIE * total_spend(m) / max(1.0, budget)
+                     - TIE * staff_total / most_staff)
     if m.elastic:  # phase one: the least violation, in comparable units, whatever it costs
         m.problem.sense = pulp.LpMinimize
         objective = pulp.lpSum(slack / _violation_unit(name, budget)

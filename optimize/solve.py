@@ -56,9 +56,14 @@ def _read_highs(problem: pulp.LpProblem, seconds: float) -> SolveResult:
         return SolveResult("unbounded", False, None, None, None, seconds, "highs")
     if not has:
         return SolveResult("no_solution", False, None, None, None, seconds, "highs")
-    objective = float(info.objective_function_value)
+    # HiGHS sees the objective without PuLP's constant, and negated when maximising
+    sign = -1.0 if problem.sense == pulp.LpMaximize else 1.0
+    constant = float(problem.objective.constant)
+    objective = sign * float(info.objective_function_value) + constant
     if problem.isMIP():
-        bound = float(info.mip_dual_bound)
+        bound = sign * float(info.mip_dual_bound) + constant
+        # relative to the objective without its constant: for max_diversion, to the
+        # diversion gained, which is stricter than to the whole diversion
         gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
     else:
         bound, gap = objective, 0.0
