@@ -66,10 +66,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even without `pip install -e .`
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/tables.py
 
 import highspy  # noqa: E402
 import pulp  # noqa: E402
 from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: E402
+from tables import table  # noqa: E402
 
 import optimize.data as planning  # noqa: E402
 import optimize.formulation as formulation  # noqa: E402
@@ -556,17 +558,6 @@ def warm_highs(start: dict[str, float]) -> Any:
 
 
 # --------------------------------------------------------------------------- report
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Plain-text table: first column left-aligned, the others right-aligned."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
-
 
 def number(x: Optional[float], objective: str) -> str:
     if x is None:

@@ -53,9 +53,11 @@ import simpy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even without `pip install -e .`
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/tables.py
 
 from hydra import compose, initialize_config_dir  # noqa: E402
 from hydra.core.global_hydra import GlobalHydra  # noqa: E402
+from tables import table  # noqa: E402
 
 from sim.__main__ import load, register_configs  # noqa: E402
 from sim.kpis import simulate_replication  # noqa: E402
@@ -284,17 +286,6 @@ def bench_memory(sizes: Sizes) -> list[MemoryRow]:
 
 
 # --------------------------------------------------------------------------- report
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Plain-text table: first column left-aligned, the others right-aligned."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
-
 
 def throughput_row(t: Throughput) -> list[str]:
     rates = t.rates
