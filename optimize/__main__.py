@@ -65,7 +65,8 @@ def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
     result = solve(model.problem, settings)
     if not result.has_solution:
         return None
-    return extract_plan(model, result, objective.value, budget)
+    target = settings.target_diversion if objective is Objective.min_cost else None
+    return extract_plan(model, result, objective.value, budget, target)
 
 
 def fail(message: str) -> None:
@@ -125,8 +126,9 @@ def describe(plan: Plan, check: Optional[Check]) -> str:
     lines = [f"{plan.objective_name}: {solve_info.status} ({solve_info.solver}, "
              f"{solve_info.seconds:.2f} s, gap {gap})",
              f"  spend: promotion {plan.spend['promotion']:.0f}, staff {plan.spend['staff']:.0f}, "
-             f"kiosks {plan.spend['kiosks']:.0f}, total {plan.spend['total']:.0f} "
-             f"(budget {plan.budget:g})",
+             f"kiosks {plan.spend['kiosks']:.0f}, total {plan.spend['total']:.0f} " + (
+                 f"(target diversion {plan.target_diversion:.1%})"
+                 if plan.target_diversion is not None else f"(budget {plan.budget:g})"),
              f"  diversion predicted {100 * plan.diversion_predicted:.1f}%"]
     if check is not None:
         d = check.diversion

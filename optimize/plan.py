@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 from optimize.data import SLOT_MINUTES, PlanningData
 from optimize.formulation import Model
@@ -31,6 +31,7 @@ class Plan:
     kiosks: dict[str, int]
     segment_diversion: dict[str, float] = field(default_factory=dict)
     shift_starts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    target_diversion: Optional[float] = None  # min_cost: the target it was solved for
 
     @property
     def objective_value(self) -> float:
@@ -43,7 +44,8 @@ def _value(x: Any) -> float:
     return float(v) if v is not None else 0.0
 
 
-def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: float) -> Plan:
+def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: float,
+                 target_diversion: Optional[float] = None) -> Plan:
     """Read the plan from a solved model (call only when ``result.has_solution``)."""
     assert result.has_solution, "no solution: the values are not a plan"
     data = m.data
@@ -75,6 +77,7 @@ def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: flo
         kiosks={k: int(round(_value(v))) for k, v in m.kiosks.items()},
         shift_starts={key: int(round(_value(v))) for key, v in m.shift_starts.items()
                       if _value(v) > 0.5},
+        target_diversion=target_diversion,
         segment_diversion={s: seg.base_diversion + _value(m.diverted[s])
                            for s, seg in data.segments.items()},
     )

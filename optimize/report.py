@@ -38,6 +38,7 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0) -> di
         "objective_name": plan.objective_name,
         "objective_value": plan.objective_value,
         "budget": plan.budget,
+        "target_diversion": plan.target_diversion,
         "spend": plan.spend,
         "staff_savings": plan.staff_savings,
         "diversion_predicted": plan.diversion_predicted,
