@@ -28,7 +28,7 @@ from optimize.settings import OptimizeSettings
 from sim import theory
 from sim.arrivals import rate_profile
 from sim.campaigns import responds
-from sim.channels import servers_at
+from sim.channels import nominal_service_minutes, servers_at
 from sim.distributions import mean_minutes
 from sim.experiment import ExperimentResult
 from sim.scenario import SELF_SERVICE_KINDS, ChannelKind, Scenario
@@ -126,11 +126,21 @@ def minimum_staff(rate: float, mean_service: float, patience_rate: float, target
     return theory.min_staff_erlang_c(rate, 1 / mean_service, target_wait, target_share)
 
 
+def service_level(staff: int, rate: float, mean_service: float, patience_rate: float,
+                  target_wait: float) -> float:
+    """Share served within ``target_wait``: Erlang A with patience, else Erlang C."""
+    if patience_rate > 0:
+        return theory.erlang_a_service_level(staff, rate, 1 / mean_service, patience_rate,
+                                             target_wait)
+    return theory.mmc_service_level(staff, rate, 1 / mean_service, target_wait)
+
+
 def highest_rate(staff: int, mean_service: float, patience_rate: float, target_wait: float,
                  target_share: float, upper: float) -> float:
-    """The largest arrival rate ``staff`` servers handle within target (bisection on rate)."""
+    """The largest arrival rate ``staff`` servers handle within target (bisection on rate;
+    the service level falls as the rate rises)."""
     def meets(rate: float) -> bool:
-        return minimum_staff(rate, mean_service, patience_rate, target_wait, target_share) <= staff
+        return service_level(staff, rate, mean_service, patience_rate, target_wait) >= target_share
 
     low, high = 0.0, upper
     if meets(high):
@@ -234,7 +244,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
         hourly = baseline.replications
         for h in range(n_slots):
             arrivals = sum(r.hourly[c]["arrivals"][h] for r in hourly) / len(hourly)
-            mean = _channel_mean_service(scenario, c)
+            mean = nominal_service_minutes(scenario, c)
             base_load = arrivals / SLOT_MINUTES * mean
             per = {(cs.campaign, cs.segment): segments[cs.segment].rates_per_minute[h]
                    * cs.channel_weights.get(c, 0.0) * mean for cs in campaigns}
@@ -294,13 +304,7 @@ def _mean_service(scenario: Scenario, segment: str, channel: str) -> float:
     seg = scenario.segments[segment]
     pairs = {t: share for t, share in seg.mix.items() if channel in scenario.transactions[t].service}
     means = {t: mean_minutes(scenario.transactions[t].service[channel]) for t in pairs}
-    return _weighted_mean(means, pairs) if pairs else _channel_mean_service(scenario, channel)
-
-
-def _channel_mean_service(scenario: Scenario, channel: str) -> float:
-    means = [mean_minutes(t.service[channel]) for t in scenario.transactions.values()
-             if channel in t.service]
-    return sum(means) / len(means) if means else 1.0
+    return _weighted_mean(means, pairs) if pairs else nominal_service_minutes(scenario, channel)
 
 
 def _patience_rate(scenario: Scenario, channel: str, weights: dict[str, float]) -> float:

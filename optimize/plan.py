@@ -7,10 +7,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from optimize.data import SLOT_MINUTES, PlanningData
+from optimize.data import SLOT_MINUTES, PlanningData, service_level
 from optimize.formulation import Model
 from optimize.solve import SolveResult
-from sim import theory
 from sim.scenario import Scenario
 
 
@@ -111,12 +110,8 @@ def predicted_service_level(plan: Plan, data: PlanningData, channel: str) -> flo
         rate, staff = plan.rate[key], plan.staff[key]
         if rate <= 0:
             continue
-        mu = 1 / s.mean_service_minutes
-        if s.patience_rate > 0:
-            level = theory.erlang_a_service_level(staff, rate, mu, s.patience_rate,
-                                                  s.target_wait_minutes)
-        else:
-            level = theory.mmc_service_level(staff, rate, mu, s.target_wait_minutes)
+        level = service_level(staff, rate, s.mean_service_minutes, s.patience_rate,
+                              s.target_wait_minutes)
         num += rate * level
         den += rate
     return num / den if den > 0 else math.nan

@@ -5,50 +5,44 @@ from __future__ import annotations
 import math
 
 from optimize.settings import Objective, OptimizeSettings
-from sim.scenario import ChannelKind, Scenario
-from sim.validate import ScenarioError
-
-
-def _require(ok: bool, path: str, value: object, reason: str) -> None:
-    if not ok:
-        raise ScenarioError(path, value, reason)
+from sim.scenario import STAFFED_KINDS, ChannelKind, Scenario
+from sim.validate import require
 
 
 def validate_settings(s: OptimizeSettings, scenario: Scenario, p: str = "optimize") -> None:
-    _require(s.budget >= 0 and math.isfinite(s.budget), f"{p}.budget", s.budget,
+    require(s.budget >= 0 and math.isfinite(s.budget), f"{p}.budget", s.budget,
              "must be a finite number >= 0")
     if s.objective is Objective.min_cost:
-        _require(s.target_diversion is not None, f"{p}.target_diversion", None,
+        require(s.target_diversion is not None, f"{p}.target_diversion", None,
                  "min_cost needs a diversion target in [0, 1]")
     if s.target_diversion is not None:
-        _require(0 <= s.target_diversion <= 1, f"{p}.target_diversion", s.target_diversion,
+        require(0 <= s.target_diversion <= 1, f"{p}.target_diversion", s.target_diversion,
                  "a diversion target is a share in [0, 1]")
     if s.objective is Objective.frontier:
-        _require(bool(s.frontier_budgets), f"{p}.frontier_budgets", [],
+        require(bool(s.frontier_budgets), f"{p}.frontier_budgets", [],
                  "frontier needs budgets, e.g. [0,1000,2000,4000]")
     for i, b in enumerate(s.frontier_budgets):
-        _require(b >= 0, f"{p}.frontier_budgets[{i}]", b, "must be >= 0")
-    _require(s.time_limit_s > 0, f"{p}.time_limit_s", s.time_limit_s, "must be > 0")
-    _require(0 <= s.gap < 1, f"{p}.gap", s.gap, "a relative gap lies in [0, 1)")
-    _require(s.refine_iterations >= 0, f"{p}.refine_iterations", s.refine_iterations, "must be >= 0")
-    _require(s.check_replications >= 0 and s.check_replications != 1, f"{p}.check_replications",
+        require(b >= 0, f"{p}.frontier_budgets[{i}]", b, "must be >= 0")
+    require(s.time_limit_s > 0, f"{p}.time_limit_s", s.time_limit_s, "must be > 0")
+    require(0 <= s.gap < 1, f"{p}.gap", s.gap, "a relative gap lies in [0, 1)")
+    require(s.refine_iterations >= 0, f"{p}.refine_iterations", s.refine_iterations, "must be >= 0")
+    require(s.check_replications >= 0 and s.check_replications != 1, f"{p}.check_replications",
              s.check_replications, "0 (no check) or at least 2 for a confidence interval")
-    _require(0 < s.kiosk_max_utilisation <= 1, f"{p}.kiosk_max_utilisation",
+    require(0 < s.kiosk_max_utilisation <= 1, f"{p}.kiosk_max_utilisation",
              s.kiosk_max_utilisation, "must lie in (0, 1]")
     for seg, cap in s.segment_caps.items():
-        _require(seg in scenario.segments, f"{p}.segment_caps", seg, "not a segment of the scenario")
-        _require(0 <= cap <= 1, f"{p}.segment_caps.{seg}", cap, "a share must lie in [0, 1]")
-    staffed = {n for n, c in scenario.channels.items()
-               if c.kind in (ChannelKind.counter, ChannelKind.hotline)}
+        require(seg in scenario.segments, f"{p}.segment_caps", seg, "not a segment of the scenario")
+        require(0 <= cap <= 1, f"{p}.segment_caps.{seg}", cap, "a share must lie in [0, 1]")
+    staffed = {n for n, c in scenario.channels.items() if c.kind in STAFFED_KINDS}
     for ch, n in s.max_staff.items():
-        _require(ch in staffed, f"{p}.max_staff", ch, "not a counter or hotline of the scenario")
-        _require(n >= 0, f"{p}.max_staff.{ch}", n, "must be >= 0")
+        require(ch in staffed, f"{p}.max_staff", ch, "not a counter or hotline of the scenario")
+        require(n >= 0, f"{p}.max_staff.{ch}", n, "must be >= 0")
     kiosks = {n for n, c in scenario.channels.items() if c.kind is ChannelKind.kiosk}
     for ch, n in s.max_kiosks.items():
-        _require(ch in kiosks, f"{p}.max_kiosks", ch, "not a kiosk channel of the scenario")
-        _require(n >= 0, f"{p}.max_kiosks.{ch}", n, "must be >= 0")
+        require(ch in kiosks, f"{p}.max_kiosks", ch, "not a kiosk channel of the scenario")
+        require(n >= 0, f"{p}.max_kiosks.{ch}", n, "must be >= 0")
     for i, shift in enumerate(s.shifts):
-        _require(shift.length_slots >= 1, f"{p}.shifts[{i}].length_slots", shift.length_slots,
+        require(shift.length_slots >= 1, f"{p}.shifts[{i}].length_slots", shift.length_slots,
                  "must be >= 1")
-    _require(bool(scenario.campaigns) or s.objective is not Objective.frontier,
+    require(bool(scenario.campaigns) or s.objective is not Objective.frontier,
              "scenario.campaigns", {}, "the frontier needs campaigns to spend on")

@@ -7,11 +7,19 @@ from typing import Generator, Optional
 import simpy
 
 from sim.choice import expected_wait_minutes
-from sim.distributions import Sampler, sampler
+from sim.distributions import Sampler, mean_minutes, sampler
 from sim.metrics import ChannelStats
 from sim.pool import ServerPool
 from sim.rng import Streams, buffered
-from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide
+from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide, Scenario
+
+
+def nominal_service_minutes(scenario: Scenario, channel: str) -> float:
+    """Mean of the service-time means of the types a channel carries (announced waits,
+    planning loads); 1 for a channel that carries nothing."""
+    means = [mean_minutes(t.service[channel]) for t in scenario.transactions.values()
+             if channel in t.service]
+    return sum(means) / len(means) if means else 1.0
 
 
 def servers_at(spec: Channel, t: float) -> int:
@@ -48,7 +56,6 @@ class ChannelState:
         self.up = True  # online: False during an outage
         self.scheduled = servers_at(spec, 0.0)
         self.down: set[int] = set()  # kiosk machines out of service, by index
-        self.guide: Optional[GuideState] = None
         self.ivr: Optional[Sampler] = None
         if spec.ivr is not None:
             self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))

@@ -153,21 +153,18 @@ def _guide(m: Model, seg: SegmentState, options: list[Option], option: Option,
 
 
 def _arrive(m: Model, stats: ChannelStats) -> int:
-    stats.arrivals += 1
-    stats.in_system += 1
     hour = int(m.env.now // MINUTES_PER_HOUR)
-    stats.hourly["arrivals"][hour] += 1
+    stats.count("arrivals", hour)
+    stats.in_system += 1
     return hour
 
 
 def _finish_service(m: Model, option: Option, stats: ChannelStats, hour: int) -> Outcome:
     stats.handled += 1
     if option.success < 1.0 and m.success_u[option.channel.name]() >= option.success:
-        stats.failed += 1
-        stats.hourly["failed"][hour] += 1
+        stats.count("failed", hour)
         return Outcome.failed
-    stats.served += 1
-    stats.hourly["served"][hour] += 1
+    stats.count("served", hour)
     return Outcome.served
 
 
@@ -176,17 +173,14 @@ def _online_visit(m: Model, option: Option, stats: ChannelStats) -> Visit:
     hour = _arrive(m, stats)
     channel = option.channel
     if not channel.up:
-        stats.failed += 1
-        stats.hourly["failed"][hour] += 1
+        stats.count("failed", hour)
         return Outcome.failed, 0.0, None
     pool = channel.pool
     if pool is not None and not pool.try_seize():
-        stats.balked += 1
-        stats.hourly["balked"][hour] += 1
+        stats.count("balked", hour)
         return Outcome.balked, 0.0, None
     stats.record_wait(0.0, hour)
-    stats.within_target += 1
-    stats.hourly["within_target"][hour] += 1
+    stats.count("within_target", hour)
     yield m.env.timeout(option.service())
     if pool is not None:
         pool.release()
@@ -205,21 +199,18 @@ def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Opti
     if channel.ivr is not None:
         yield env.timeout(channel.ivr())
     if option.ivr_completion > 0 and m.success_u[channel.name]() < option.ivr_completion:
-        stats.served += 1
         stats.served_ivr += 1
-        stats.hourly["served"][hour] += 1
+        stats.count("served", hour)
         return Outcome.served_ivr, 0.0, None
     if spec.deflect_to and can_switch:
         by_name = {o.channel.name: o for o in options if o.channel not in tried}
         target = next((by_name[n] for n in spec.deflect_to if n in by_name), None)
         if target is not None and seg.decide_u() < seg.spec.deflection_acceptance:
-            stats.deflected += 1
-            stats.hourly["deflected"][hour] += 1
+            stats.count("deflected", hour)
             return Outcome.deflected, 0.0, target
     if (spec.balk_queue_length is not None and pool.busy >= pool.capacity
             and pool.waiting >= spec.balk_queue_length):
-        stats.balked += 1
-        stats.hourly["balked"][hour] += 1
+        stats.count("balked", hour)
         return Outcome.balked, 0.0, None
 
     joined = env.now
@@ -233,14 +224,12 @@ def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Opti
                 pool.leave_queue(ticket)
                 wait = env.now - joined
                 stats.record_wait(wait, hour)
-                stats.abandoned += 1
-                stats.hourly["abandoned"][hour] += 1
+                stats.count("abandoned", hour)
                 return Outcome.abandoned, wait, None
     wait = env.now - joined
     stats.record_wait(wait, hour)
     if wait <= spec.target_wait_minutes:
-        stats.within_target += 1
-        stats.hourly["within_target"][hour] += 1
+        stats.count("within_target", hour)
     yield env.timeout(option.service())
     pool.release()
     return _finish_service(m, option, stats, hour), wait, None

@@ -75,6 +75,11 @@ class ChannelStats:
         self._n_hours = n_hours
         self._last = 0.0
 
+    def count(self, outcome: str, hour: int) -> None:
+        """One more ``outcome`` (served, balked, ...) overall and in the visit's hour."""
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.hourly[outcome][hour] += 1
+
     def record_wait(self, wait: float, hour: int) -> None:
         """A customer who joined the queue: their time in it, served or abandoned."""
         self.joined += 1

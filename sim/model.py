@@ -10,7 +10,7 @@ import simpy
 
 from sim.arrivals import ArrivalClock, rate_profile
 from sim.campaigns import segment_uplifts
-from sim.channels import ChannelState, GuideState
+from sim.channels import ChannelState, GuideState, nominal_service_minutes
 from sim.choice import draw_index, logit_probabilities, shift_for_uplift
 from sim.distributions import Sampler, mean_minutes, sampler
 from sim.journey import journey
@@ -45,18 +45,14 @@ class SegmentState:
     patience: Optional[Sampler]
     retry_delay: Optional[Sampler]
     types: list[str]
-    type_cumulative: list[float]
+    type_shares: list[float]
     options: dict[str, list[Option]] = field(default_factory=dict)
     self_service_eligible: dict[str, bool] = field(default_factory=dict)
 
     def draw_type(self) -> str:
         if len(self.types) == 1:
             return self.types[0]
-        u = self.type_u()
-        for name, cumulative in zip(self.types, self.type_cumulative):
-            if u < cumulative:
-                return name
-        return self.types[-1]
+        return self.types[draw_index(self.type_shares, self.type_u())]
 
 
 class Model:
@@ -79,11 +75,9 @@ class Model:
         self.channels: dict[str, ChannelState] = {}
         self.warmup_stats: dict[str, ChannelStats] = {}
         for name, spec in scenario.channels.items():
-            means = [mean_minutes(t.service[name]) for t in scenario.transactions.values()
-                     if name in t.service]
-            nominal = sum(means) / len(means) if means else 1.0
             stats = ChannelStats(self.n_hours, self.warmup)
-            self.channels[name] = ChannelState(env, name, spec, streams, stats, nominal)
+            self.channels[name] = ChannelState(env, name, spec, streams, stats,
+                                               nominal_service_minutes(scenario, name))
             self.warmup_stats[name] = ChannelStats(self.n_hours, math.inf)
         self.success_u = {name: streams.uniform(f"success/{name}") for name in self.channels}
         self.guides: dict[str, GuideState] = {}
@@ -102,10 +96,6 @@ class Model:
         rates, slot = rate_profile(seg.arrivals)
         exp_rng = streams.generator(f"arrivals/{name}")
         types = list(seg.mix)
-        cumulative, total = [], 0.0
-        for t in types:
-            total += seg.mix[t]
-            cumulative.append(total)
         state = SegmentState(
             name=name, spec=seg, clock=ArrivalClock(rates, slot),
             exp1=buffered(lambda n: exp_rng.exponential(1.0, n)),
@@ -116,7 +106,7 @@ class Model:
             else sampler(seg.patience, streams.generator(f"patience/{name}")),
             retry_delay=None if seg.retry_delay is None
             else sampler(seg.retry_delay, streams.generator(f"retry_delay/{name}")),
-            types=types, type_cumulative=cumulative,
+            types=types, type_shares=[seg.mix[t] for t in types],
         )
         for t in types:
             tt = self.scenario.transactions[t]

@@ -28,52 +28,53 @@ class ScenarioError(ValueError):
         self.path, self.value, self.reason = path, value, reason
 
 
-def _require(ok: bool, path: str, value: object, reason: str) -> None:
+def require(ok: bool, path: str, value: object, reason: str) -> None:
+    """Raise ScenarioError(path, value, reason) unless ``ok``."""
     if not ok:
         raise ScenarioError(path, value, reason)
 
 
 def _probability(path: str, value: float) -> None:
-    _require(0.0 <= value <= 1.0, path, value, "a probability must lie in [0, 1]")
+    require(0.0 <= value <= 1.0, path, value, "a probability must lie in [0, 1]")
 
 
 def _non_negative(path: str, value: float) -> None:
-    _require(value >= 0 and math.isfinite(value), path, value, "must be a finite number >= 0")
+    require(value >= 0 and math.isfinite(value), path, value, "must be a finite number >= 0")
 
 
 def _positive(path: str, value: float) -> None:
-    _require(value > 0 and math.isfinite(value), path, value, "must be a finite number > 0")
+    require(value > 0 and math.isfinite(value), path, value, "must be a finite number > 0")
 
 
 def validate_run(run: RunSettings, prefix: str = "run") -> None:
     _positive(f"{prefix}.horizon_minutes", run.horizon_minutes)
     _non_negative(f"{prefix}.warmup_minutes", run.warmup_minutes)
-    _require(
+    require(
         run.warmup_minutes < run.horizon_minutes,
         f"{prefix}.warmup_minutes",
         run.warmup_minutes,
         f"warm-up must be shorter than the horizon ({run.horizon_minutes} minutes)",
     )
-    _require(run.replications >= 1, f"{prefix}.replications", run.replications, "need at least 1")
-    _require(run.seed >= 0, f"{prefix}.seed", run.seed, "a seed must be >= 0")
+    require(run.replications >= 1, f"{prefix}.replications", run.replications, "need at least 1")
+    require(run.seed >= 0, f"{prefix}.seed", run.seed, "a seed must be >= 0")
 
 
 def validate_distribution(dist: Distribution, path: str) -> None:
     if dist.kind is DistributionKind.empirical:
-        _require(bool(dist.samples_minutes), f"{path}.samples_minutes", [], "empirical needs samples")
+        require(bool(dist.samples_minutes), f"{path}.samples_minutes", [], "empirical needs samples")
         for i, sample in enumerate(dist.samples_minutes):
             _non_negative(f"{path}.samples_minutes[{i}]", sample)
-        _require(
+        require(
             sum(dist.samples_minutes) > 0, f"{path}.samples_minutes", dist.samples_minutes,
             "samples must not all be zero",
         )
         return
-    _require(
+    require(
         not dist.samples_minutes, f"{path}.samples_minutes", dist.samples_minutes,
         f"samples are only read by kind=empirical, not {dist.kind.value}",
     )
     given = [k for k in ("mean_minutes", "rate_per_minute") if getattr(dist, k) is not None]
-    _require(len(given) == 1, path, given, "give exactly one of mean_minutes or rate_per_minute")
+    require(len(given) == 1, path, given, "give exactly one of mean_minutes or rate_per_minute")
     _positive(f"{path}.{given[0]}", getattr(dist, given[0]))
     if dist.kind in (DistributionKind.lognormal, DistributionKind.gamma):
         _positive(f"{path}.cv", dist.cv)
@@ -82,54 +83,54 @@ def validate_distribution(dist: Distribution, path: str) -> None:
 def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
     """Raise ScenarioError naming the first bad value, its config path and the reason."""
     channels, types, segments = scenario.channels, scenario.transactions, scenario.segments
-    _require(bool(channels), f"{prefix}.channels", {}, "a scenario needs at least one channel")
-    _require(bool(types), f"{prefix}.transactions", {}, "a scenario needs a transaction type")
-    _require(bool(segments), f"{prefix}.segments", {}, "a scenario needs a customer segment")
+    require(bool(channels), f"{prefix}.channels", {}, "a scenario needs at least one channel")
+    require(bool(types), f"{prefix}.transactions", {}, "a scenario needs a transaction type")
+    require(bool(segments), f"{prefix}.segments", {}, "a scenario needs a customer segment")
     branches = {ch.branch for ch in channels.values() if ch.branch}
 
     for name, ch in channels.items():
         p = f"{prefix}.channels.{name}"
-        _require(ch.servers >= 0, f"{p}.servers", ch.servers, "must be >= 0")
+        require(ch.servers >= 0, f"{p}.servers", ch.servers, "must be >= 0")
         for i, n in enumerate(ch.schedule):
-            _require(n >= 0, f"{p}.schedule[{i}]", n, "servers per slot must be >= 0")
+            require(n >= 0, f"{p}.schedule[{i}]", n, "servers per slot must be >= 0")
         _positive(f"{p}.schedule_slot_minutes", ch.schedule_slot_minutes)
         _non_negative(f"{p}.target_wait_minutes", ch.target_wait_minutes)
         _probability(f"{p}.target_share", ch.target_share)
         if ch.balk_queue_length is not None:
-            _require(ch.balk_queue_length >= 0, f"{p}.balk_queue_length", ch.balk_queue_length,
+            require(ch.balk_queue_length >= 0, f"{p}.balk_queue_length", ch.balk_queue_length,
                      "must be >= 0")
         _non_negative(f"{p}.cost_per_transaction", ch.cost_per_transaction)
         _non_negative(f"{p}.cost_per_server_hour", ch.cost_per_server_hour)
         for seg_name in ch.priority_segments:
-            _require(seg_name in segments, f"{p}.priority_segments", seg_name,
+            require(seg_name in segments, f"{p}.priority_segments", seg_name,
                      "not a segment of the scenario")
         _validate_kind_fields(scenario, name, p)
 
     for tname, tt in types.items():
         p = f"{prefix}.transactions.{tname}"
-        _require(bool(tt.service), f"{p}.service", {}, "no eligible channel carries this type")
+        require(bool(tt.service), f"{p}.service", {}, "no eligible channel carries this type")
         for ch_name, dist in tt.service.items():
-            _require(ch_name in channels, f"{p}.service", ch_name, "not a channel of the scenario")
+            require(ch_name in channels, f"{p}.service", ch_name, "not a channel of the scenario")
             validate_distribution(dist, f"{p}.service.{ch_name}")
         for ch_name, prob in tt.success.items():
-            _require(ch_name in tt.service, f"{p}.success", ch_name,
+            require(ch_name in tt.service, f"{p}.success", ch_name,
                      "success given for a channel that cannot carry this type")
             _probability(f"{p}.success.{ch_name}", prob)
 
     for sname, seg in segments.items():
         p = f"{prefix}.segments.{sname}"
         _validate_arrivals(seg.arrivals, f"{p}.arrivals")
-        _require(bool(seg.mix), f"{p}.mix", {}, "a segment needs a transaction mix")
+        require(bool(seg.mix), f"{p}.mix", {}, "a segment needs a transaction mix")
         for tname, share in seg.mix.items():
-            _require(tname in types, f"{p}.mix", tname, "not a transaction type of the scenario")
+            require(tname in types, f"{p}.mix", tname, "not a transaction type of the scenario")
             _probability(f"{p}.mix.{tname}", share)
         total = sum(seg.mix.values())
-        _require(abs(total - 1.0) <= SHARE_TOLERANCE, f"{p}.mix", round(total, 9),
+        require(abs(total - 1.0) <= SHARE_TOLERANCE, f"{p}.mix", round(total, 9),
                  "shares must sum to 1")
         for key in ("preference", "promotion_uplift"):
             for ch_name, value in getattr(seg, key).items():
-                _require(ch_name in channels, f"{p}.{key}", ch_name, "not a channel of the scenario")
-                _require(math.isfinite(value), f"{p}.{key}.{ch_name}", value, "must be finite")
+                require(ch_name in channels, f"{p}.{key}", ch_name, "not a channel of the scenario")
+                require(math.isfinite(value), f"{p}.{key}.{ch_name}", value, "must be finite")
         _non_negative(f"{p}.wait_sensitivity_per_minute", seg.wait_sensitivity_per_minute)
         for key in ("self_service_success_factor", "retry_probability", "lobby_acceptance",
                     "deflection_acceptance"):
@@ -142,19 +143,19 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
     for gname, guide in scenario.lobby_guides.items():
         p = f"{prefix}.lobby_guides.{gname}"
-        _require(guide.branch in branches, f"{p}.branch", guide.branch, "no channel has this branch")
+        require(guide.branch in branches, f"{p}.branch", guide.branch, "no channel has this branch")
         kiosk = channels.get(guide.kiosk)
-        _require(kiosk is not None and kiosk.kind is ChannelKind.kiosk, f"{p}.kiosk", guide.kiosk,
+        require(kiosk is not None and kiosk.kind is ChannelKind.kiosk, f"{p}.kiosk", guide.kiosk,
                  "not a kiosk channel of the scenario")
-        _require(guide.guides >= 0, f"{p}.guides", guide.guides, "must be >= 0")
+        require(guide.guides >= 0, f"{p}.guides", guide.guides, "must be >= 0")
         _positive(f"{p}.minutes_per_guidance", guide.minutes_per_guidance)
-        _require(guide.start_minute < guide.end_minute, f"{p}.end_minute", guide.end_minute,
+        require(guide.start_minute < guide.end_minute, f"{p}.end_minute", guide.end_minute,
                  "must be after start_minute")
 
     for cname, campaign in scenario.campaigns.items():
         validate_campaign(scenario, campaign, f"{prefix}.campaigns.{cname}")
 
-    _require(scenario.switching.max_attempts >= 1, f"{prefix}.switching.max_attempts",
+    require(scenario.switching.max_attempts >= 1, f"{prefix}.switching.max_attempts",
              scenario.switching.max_attempts, "a journey needs at least 1 attempt")
     sat = scenario.satisfaction
     for key in ("peak_weight", "balk_score", "abandon_score", "failure_score", "lost_score"):
@@ -163,24 +164,24 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
 
 def validate_campaign(scenario: Scenario, campaign: Campaign, p: str) -> None:
-    _require(bool(campaign.channels), f"{p}.channels", [], "a campaign promotes at least one channel")
+    require(bool(campaign.channels), f"{p}.channels", [], "a campaign promotes at least one channel")
     for name in campaign.channels:
         ch = scenario.channels.get(name)
-        _require(ch is not None and ch.kind in SELF_SERVICE_KINDS, f"{p}.channels", name,
+        require(ch is not None and ch.kind in SELF_SERVICE_KINDS, f"{p}.channels", name,
                  "not a self-service (kiosk or online) channel of the scenario")
     for key in ("segments",):
         for seg in getattr(campaign, key):
-            _require(seg in scenario.segments, f"{p}.{key}", seg, "not a segment of the scenario")
+            require(seg in scenario.segments, f"{p}.{key}", seg, "not a segment of the scenario")
     _non_negative(f"{p}.unit_cost", campaign.unit_cost)
     _non_negative(f"{p}.min_units", campaign.min_units)
-    _require(campaign.max_units >= campaign.min_units, f"{p}.max_units", campaign.max_units,
+    require(campaign.max_units >= campaign.min_units, f"{p}.max_units", campaign.max_units,
              f"must be >= min_units ({campaign.min_units})")
     for seg, factor in campaign.responsiveness.items():
-        _require(seg in scenario.segments, f"{p}.responsiveness", seg, "not a segment of the scenario")
+        require(seg in scenario.segments, f"{p}.responsiveness", seg, "not a segment of the scenario")
         _non_negative(f"{p}.responsiveness.{seg}", factor)
     for seg, units in campaign.units.items():
-        _require(seg in scenario.segments, f"{p}.units", seg, "not a segment of the scenario")
-        _require(units == 0 or campaign.min_units <= units <= campaign.max_units,
+        require(seg in scenario.segments, f"{p}.units", seg, "not a segment of the scenario")
+        require(units == 0 or campaign.min_units <= units <= campaign.max_units,
                  f"{p}.units.{seg}", units,
                  f"must be 0 or within [{campaign.min_units}, {campaign.max_units}]")
     _validate_response(campaign.response, f"{p}.response")
@@ -190,20 +191,20 @@ def _validate_response(curve: ResponseCurve, p: str) -> None:
     if curve.kind is not ResponseKind.breakpoints:
         _probability(f"{p}.max_uplift", curve.max_uplift)
         _positive(f"{p}.scale_units", curve.scale_units)
-        _require(0 < curve.hill_exponent <= 1, f"{p}.hill_exponent", curve.hill_exponent,
+        require(0 < curve.hill_exponent <= 1, f"{p}.hill_exponent", curve.hill_exponent,
                  "must lie in (0, 1]: a larger exponent makes the curve S-shaped, not concave")
         return
     xs, ys = curve.units, curve.uplift
-    _require(len(xs) >= 2 and len(xs) == len(ys), f"{p}.units", xs,
+    require(len(xs) >= 2 and len(xs) == len(ys), f"{p}.units", xs,
              "breakpoints need at least 2 units and as many uplift values")
-    _require(xs[0] == 0 and ys[0] == 0, f"{p}.units", xs, "breakpoints start at (0, 0)")
+    require(xs[0] == 0 and ys[0] == 0, f"{p}.units", xs, "breakpoints start at (0, 0)")
     for i in range(1, len(xs)):
-        _require(xs[i] > xs[i - 1], f"{p}.units[{i}]", xs[i], "units must increase")
-        _require(ys[i] >= ys[i - 1], f"{p}.uplift[{i}]", ys[i], "uplift must not decrease")
+        require(xs[i] > xs[i - 1], f"{p}.units[{i}]", xs[i], "units must increase")
+        require(ys[i] >= ys[i - 1], f"{p}.uplift[{i}]", ys[i], "uplift must not decrease")
         _probability(f"{p}.uplift[{i}]", ys[i])
     slopes = [(ys[i] - ys[i - 1]) / (xs[i] - xs[i - 1]) for i in range(1, len(xs))]
     for i in range(1, len(slopes)):
-        _require(slopes[i] <= slopes[i - 1] + 1e-12, f"{p}.uplift[{i + 1}]", ys[i + 1],
+        require(slopes[i] <= slopes[i - 1] + 1e-12, f"{p}.uplift[{i + 1}]", ys[i + 1],
                  "the curve must be concave (each segment no steeper than the one before)")
 
 
@@ -219,31 +220,31 @@ def _validate_kind_fields(scenario: Scenario, name: str, p: str) -> None:
     }
     for key, owner in only.items():
         value = getattr(ch, key)
-        _require(value in (None, [], {}) or kind is owner, f"{p}.{key}", value,
+        require(value in (None, [], {}) or kind is owner, f"{p}.{key}", value,
                  f"only {_article(owner.value)} channel reads this, not {_article(kind.value)}")
     if ch.mtbf_minutes is not None:
         _positive(f"{p}.mtbf_minutes", ch.mtbf_minutes)
-        _require(ch.repair is not None, f"{p}.repair", None, "breakdowns need a repair distribution")
+        require(ch.repair is not None, f"{p}.repair", None, "breakdowns need a repair distribution")
     if ch.repair is not None:
         validate_distribution(ch.repair, f"{p}.repair")
     if ch.ivr is not None:
         validate_distribution(ch.ivr, f"{p}.ivr")
     for tname, share in ch.ivr_completion.items():
-        _require(tname in scenario.transactions, f"{p}.ivr_completion", tname,
+        require(tname in scenario.transactions, f"{p}.ivr_completion", tname,
                  "not a transaction type of the scenario")
         _probability(f"{p}.ivr_completion.{tname}", share)
     for target in ch.deflect_to:
         other = scenario.channels.get(target)
-        _require(other is not None and other.kind is ChannelKind.online, f"{p}.deflect_to", target,
+        require(other is not None and other.kind is ChannelKind.online, f"{p}.deflect_to", target,
                  "not an online channel of the scenario")
     if ch.concurrency_cap is not None:
-        _require(ch.concurrency_cap >= 1, f"{p}.concurrency_cap", ch.concurrency_cap, "must be >= 1")
+        require(ch.concurrency_cap >= 1, f"{p}.concurrency_cap", ch.concurrency_cap, "must be >= 1")
     for i, window in enumerate(ch.outages):
-        _require(window.start_minute < window.end_minute, f"{p}.outages[{i}].end_minute",
+        require(window.start_minute < window.end_minute, f"{p}.outages[{i}].end_minute",
                  window.end_minute, "must be after start_minute")
     if ch.outage_mtbf_minutes is not None:
         _positive(f"{p}.outage_mtbf_minutes", ch.outage_mtbf_minutes)
-        _require(ch.outage_repair is not None, f"{p}.outage_repair", None,
+        require(ch.outage_repair is not None, f"{p}.outage_repair", None,
                  "random outages need an outage_repair distribution")
     if ch.outage_repair is not None:
         validate_distribution(ch.outage_repair, f"{p}.outage_repair")
@@ -256,19 +257,19 @@ def _article(word: str) -> str:
 def _validate_arrivals(arr: Arrivals, p: str) -> None:
     _positive(f"{p}.slot_minutes", arr.slot_minutes)
     by_rate, by_volume = bool(arr.rate_per_minute), arr.daily_volume is not None
-    _require(by_rate != by_volume, p, {"rate_per_minute": arr.rate_per_minute,
+    require(by_rate != by_volume, p, {"rate_per_minute": arr.rate_per_minute,
              "daily_volume": arr.daily_volume},
              "give either rate_per_minute or daily_volume with hourly_shape")
     if by_rate:
         for i, rate in enumerate(arr.rate_per_minute):
             _non_negative(f"{p}.rate_per_minute[{i}]", rate)
-        _require(not arr.hourly_shape, f"{p}.hourly_shape", arr.hourly_shape,
+        require(not arr.hourly_shape, f"{p}.hourly_shape", arr.hourly_shape,
                  "hourly_shape is only read with daily_volume")
         return
     assert arr.daily_volume is not None
     _non_negative(f"{p}.daily_volume", arr.daily_volume)
-    _require(bool(arr.hourly_shape), f"{p}.hourly_shape", [], "daily_volume needs an hourly_shape")
+    require(bool(arr.hourly_shape), f"{p}.hourly_shape", [], "daily_volume needs an hourly_shape")
     for i, w in enumerate(arr.hourly_shape):
         _non_negative(f"{p}.hourly_shape[{i}]", w)
-    _require(sum(arr.hourly_shape) > 0, f"{p}.hourly_shape", arr.hourly_shape,
+    require(sum(arr.hourly_shape) > 0, f"{p}.hourly_shape", arr.hourly_shape,
              "shape weights must not all be zero")
