@@ -26,20 +26,20 @@ For each instance and solver (HiGHS through highspy, PuLP's bundled CBC) two pro
 - ``min_cost`` at a target halfway between today's diversion and the most reachable.
 
 Reported per run: variables, integer variables, constraints, non-zeros, build seconds
-(``formulation.build``), solve seconds (``solve.solve``; HiGHS limit 60 s, CBC 300 s),
+(``formulation.build``), solve seconds (the first solution of ``optimize.start`` where
+there are shifts, then ``solve.solve``; HiGHS limit 60 s, CBC 300 s),
 status, objective (in model terms: diversion share or spend), the best bound and the
 relative gap.  HiGHS's gap is the one it proves; CBC's bound is read from its log (PuLP
 does not return it).
 
 The target (issue): proven within 0.5% of optimal (``gap=0.005``) in under 10 s with
 HiGHS on this size.  ``--profile`` solves variants with HiGHS (no shifts, step binaries,
-shift starts or promotion integers relaxed, the LP relaxation) to show where the
-difficulty is, and what-ifs that patch the formulation in this script only (half shifts
-only, diverted shares as variables, a warm start).
+shift starts or promotion integers relaxed, the LP relaxation, without the first
+solution of ``optimize.start``, half shifts only) to show where the difficulty is.
 
     python benchmarks/bench_optimize.py --seeds 1 2 3 4    # HiGHS on 4, CBC on the first
     python benchmarks/bench_optimize.py --quick            # 3 branches, seconds
-    python benchmarks/bench_optimize.py --solvers --profile --variants built dv warm
+    python benchmarks/bench_optimize.py --solvers --profile --variants built nostart
 """
 
 from __future__ import annotations
@@ -70,11 +70,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/tables.py
 
 import highspy  # noqa: E402
 import pulp  # noqa: E402
-from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: E402
 from tables import table  # noqa: E402
 
 import optimize.data as planning  # noqa: E402
-import optimize.formulation as formulation  # noqa: E402
 import optimize.solve as solving  # noqa: E402
 from optimize.curves import breakpoints  # noqa: E402
 from optimize.data import (  # noqa: E402
@@ -87,6 +85,7 @@ from optimize.data import (  # noqa: E402
 from optimize.formulation import Model, build, total_spend  # noqa: E402
 from optimize.settings import Objective, OptimizeSettings, Shift, SolverName  # noqa: E402
 from optimize.solve import SolveResult, solve  # noqa: E402
+from optimize.start import first_solution, roster  # noqa: E402
 from sim.scenario import ChannelKind, ResponseCurve, ResponseKind  # noqa: E402
 
 GAP_TARGET = 0.005
@@ -310,44 +309,20 @@ def generate(seed: int, n_branches: int) -> Instance:
         seconds=time.perf_counter() - start)
 
 
-def roster(need: dict[str, np.ndarray], cost: dict[str, float], shifts: Sequence[Shift] = SHIFTS
-           ) -> tuple[float, dict[tuple[str, str, int], int]]:
-    """The cheapest roster of ``shifts`` (any start) covering ``need`` staff per slot,
-    channel by channel: (its cost, starts by (channel, shift, start slot)).  Interval
-    covering has an integral LP; scipy's HiGHS MILP solves each channel in milliseconds."""
-    columns = [(shift.name, t, shift.length_slots) for shift in shifts
-               for t in range(N_SLOTS - shift.length_slots + 1)]
-    cover = np.zeros((N_SLOTS, len(columns)))
-    for j, (_, t, length) in enumerate(columns):
-        cover[t:t + length, j] = 1.0
-    total, starts = 0.0, {}
-    for channel, staff in need.items():
-        if not staff.any():
-            continue
-        result = milp(np.array([cost[channel] * length for *_, length in columns]),
-                      constraints=LinearConstraint(cover, lb=staff),
-                      integrality=np.ones(len(columns)), bounds=Bounds(0, np.inf))
-        assert result.success, result.message
-        total += float(result.fun)
-        for (name, t, _), x in zip(columns, result.x):
-            if round(x) > 0:
-                starts[(channel, name, t)] = int(round(x))
-    return total, starts
-
-
-def staff_profiles(staffed: list[StaffedSlot], staff: dict[tuple[str, int], int]
-                   ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    need: dict[str, np.ndarray] = {}
+def roster_cost(staffed: list[StaffedSlot]) -> float:
+    """Cost of the cheapest shift roster covering today's staff (``optimize.start.roster``)."""
+    need: dict[str, list[int]] = {}
     cost: dict[str, float] = {}
     for slot in staffed:
-        need.setdefault(slot.channel, np.zeros(N_SLOTS))[slot.slot] = staff[(slot.channel, slot.slot)]
+        need.setdefault(slot.channel, [0] * N_SLOTS)[slot.slot] = slot.base_staff
         cost[slot.channel] = slot.staff_cost
-    return need, cost
-
-
-def roster_cost(staffed: list[StaffedSlot]) -> float:
-    """Cost of the cheapest shift roster covering today's staff."""
-    return roster(*staff_profiles(staffed, {(s.channel, s.slot): s.base_staff for s in staffed}))[0]
+    total = 0.0
+    for channel, staff in need.items():
+        starts = roster(staff, SHIFTS, cost[channel])
+        assert starts is not None, "any start is allowed: every slot can be covered"
+        length = {s.name: s.length_slots for s in SHIFTS}
+        total += sum(cost[channel] * length[name] * n for (name, _), n in starts.items())
+    return total
 
 
 # --------------------------------------------------------------------------- measurements
@@ -369,7 +344,12 @@ class Run:
     gap: Optional[float]  # None with status optimal: CBC proved it within settings.gap
     diversion: Optional[float]
     spend: Optional[float]
-    prep_s: float = 0.0  # what-if warm start: time to compute it (not in solve s)
+    prep_s: float = 0.0  # finding the first solution (optimize.start), not in result.seconds
+
+    @property
+    def seconds(self) -> float:
+        """Start and solve: what a user waits for after the build."""
+        return self.prep_s + self.result.seconds
 
 
 def settings_for(objective: Objective, solver: SolverName, instance: Instance, time_limit: float,
@@ -396,8 +376,8 @@ def cbc_with_log(path: str) -> Any:
     """``optimize.solve.make_solver`` plus a log file: CBC's bound is only in its log."""
     original = solving.make_solver
 
-    def make_solver(settings: OptimizeSettings) -> pulp.LpSolver:
-        solver = original(settings)
+    def make_solver(settings: OptimizeSettings, warm: bool = False) -> pulp.LpSolver:
+        solver = original(settings, warm)
         solver.optionsDict["logPath"] = path
         return solver
 
@@ -442,16 +422,13 @@ def nonzeros(problem: pulp.LpProblem) -> int:
 
 
 def measure(instance: Instance, settings: OptimizeSettings, variant: str = "as built",
-            relaxed: Sequence[str] = (), what_if: str = "") -> Run:
-    """Build (timed), solve through ``optimize.solve.solve`` (timed), read the figures.
-    ``what_if``: "dv" (diverted shares as variables) or "dv+warm" (and a warm start)."""
+            relaxed: Sequence[str] = (), with_start: bool = True) -> Run:
+    """Build (timed), find the shipped first solution where there are shifts
+    (``optimize.start``, timed apart), solve through ``optimize.solve.solve`` (timed)."""
     budget = instance.budget
-    with contextlib.ExitStack() as stack:
-        if "dv" in what_if:
-            stack.enter_context(patched(formulation, "add_diversion", add_diversion_variables))
-        t0 = time.perf_counter()
-        m: Model = build(instance.data, settings, budget)
-        build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    m: Model = build(instance.data, settings, budget)
+    build_s = time.perf_counter() - t0
     problem = m.problem
     relax(problem, relaxed)
     variables = problem.variables()
@@ -459,22 +436,20 @@ def measure(instance: Instance, settings: OptimizeSettings, variant: str = "as b
     constant = problem.objective.constant
     maximise = problem.sense == pulp.LpMaximize
     bound = gap = None
-    prep_s = 0.0
+    start, prep_s = None, 0.0
+    if settings.shifts and with_start:
+        t0 = time.perf_counter()
+        start = first_solution(m, settings, budget)
+        prep_s = time.perf_counter() - t0
     if settings.solver is SolverName.highs:
-        with contextlib.ExitStack() as stack:
-            if "warm" in what_if:
-                t0 = time.perf_counter()
-                start = warm_start(instance, settings)
-                prep_s = time.perf_counter() - t0
-                stack.enter_context(patched(solving, "make_solver", warm_highs(start)))
-            result = solve(problem, settings)
+        result = solve(problem, settings, start)
         bound = result.bound  # solve.py restores HiGHS's sign and PuLP's constant
         gap = result.gap
     else:
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "cbc.log")
             with patched(solving, "make_solver", cbc_with_log(path)):
-                result = solve(problem, settings)
+                result = solve(problem, settings, start)
             log = Path(path).read_text() if os.path.exists(path) else ""
         raw, _ = cbc_bound(log)
         if raw is not None:  # CBC minimises -objective for a maximisation, constant dropped
@@ -490,71 +465,6 @@ def measure(instance: Instance, settings: OptimizeSettings, variant: str = "as b
     return Run(instance.seed, settings.objective.value, settings.solver.value, variant,
                len(variables), integers, len(problem.constraints), nonzeros(problem), build_s,
                result, value, bound, gap, diversion, spend, prep_s)
-
-
-# --------------------------------------------------------------------------- what-ifs (--profile)
-# Not the shipped formulation: experiments behind the suggestions in benchmarks/README.md.
-
-def add_diversion_variables(m: Model) -> None:
-    """``formulation.add_diversion``, then each segment's diverted share becomes one
-    variable tied to its campaigns by an equality: every staffed slot's rate then reads 8
-    variables instead of all 192 response pieces (fewer non-zeros, no 1e-9 coefficients)."""
-    ORIGINAL_ADD_DIVERSION(m)
-    total = m.data.total_completed
-    for s, seg in m.data.segments.items():
-        share = pulp.LpVariable(f"diverted_{s}", 0, max(0.0, seg.max_diversion - seg.base_diversion))
-        m.add(share == m.diverted[s], f"diverted_{s}")
-        m.diverted[s] = pulp.LpAffineExpression(share)
-    m.diversion = pulp.lpSum(seg.completed / total * (seg.base_diversion + m.diverted[s])
-                             for s, seg in m.data.segments.items())
-
-
-def warm_start(instance: Instance, settings: OptimizeSettings) -> dict[str, float]:
-    """A feasible start: solve without shifts (for max_diversion, within the budget less
-    today's roster overhead), take the staffing step each slot needs at the diversion
-    found, and roster each channel cheapest for those staff (``roster``)."""
-    plain = replace(settings, shifts=[])
-    budget = instance.budget - instance.roster_overhead
-    with patched(formulation, "add_diversion", add_diversion_variables):
-        m = build(instance.data, plain, budget)
-    result = solve(m.problem, plain)
-    assert result.has_solution, "no start: the plan without shifts has no solution"
-    start = {v.name: float(v.value()) for v in m.problem.variables() if v.value() is not None}
-    staff = {}
-    for slot in instance.data.staffed:
-        rate = pulp.value(m.rate[(slot.channel, slot.slot)])
-        staff[(slot.channel, slot.slot)] = n = next(
-            (n for n, cap in slot.levels if rate <= min(cap, slot.base_rate) + 1e-9),
-            slot.levels[-1][0])
-        for level, _ in slot.levels:
-            start[f"step_{formulation._key(slot.channel, slot.slot)}_{level}"] = float(level == n)
-    paid, starts = roster(*staff_profiles(instance.data.staffed, staff), settings.shifts)
-    for (channel, name, t), count in starts.items():
-        start[f"starts_{formulation._key(channel, name, t)}"] = float(count)
-    start["extra_shift_cost"] = max(0.0, paid - instance.today_staff_cost)
-    return start
-
-
-def warm_highs(start: dict[str, float]) -> Any:
-    """``optimize.solve.make_solver`` for HiGHS, handing ``start`` to HiGHS before it runs."""
-    original = solving.make_solver
-
-    class WarmHiGHS(pulp.HiGHS):
-        def callSolver(self, lp: pulp.LpProblem) -> None:
-            values = [0.0] * lp.solverModel.getNumCol()
-            for v in lp.variables():
-                values[v.index] = start.get(v.name, 0.0)
-            solution = highspy.HighsSolution()
-            solution.col_value = values
-            solution.value_valid = True
-            lp.solverModel.setSolution(solution)
-            lp.solverModel.run()
-
-    def make_solver(settings: OptimizeSettings) -> pulp.LpSolver:
-        assert isinstance(original(settings), pulp.HiGHS)  # built with the same options:
-        return WarmHiGHS(msg=False, timeLimit=settings.time_limit_s, gapRel=settings.gap)
-
-    return make_solver
 
 
 # --------------------------------------------------------------------------- report
@@ -575,7 +485,7 @@ def run_row(r: Run, tolerance: float, variant: bool = False) -> list[str]:
     first = [r.variant] if variant else [str(r.seed), r.objective, r.solver]
     return [*first, f"{r.variables:,}", f"{r.integers:,}", f"{r.constraints:,}",
             f"{r.nonzeros:,}", f"{r.build_s:.2f}",
-            f"{r.result.seconds:.2f}" + (f" +{r.prep_s:.1f}" if r.prep_s else ""),
+            f"{r.seconds:.2f}" + (f" ({r.prep_s:.1f})" if r.prep_s else ""),
             r.result.status, number(r.value, r.objective), number(r.bound, r.objective),
             gap_text(r, tolerance),
             "-" if r.diversion is None else f"{100 * r.diversion:.2f}%",
@@ -613,18 +523,16 @@ def progress(message: str) -> None:
 
 
 HALF = [Shift("half", 4)]  # same cost per hour: a full shift is two halves, so same optimum
-PROFILE_VARIANTS: dict[str, tuple[str, Optional[list[Shift]], tuple[str, ...], str]] = {
-    # key: label, shifts (None: SHIFTS), integer families relaxed, what-if
-    "built": ("as built (shifts)", None, (), ""),
-    "noshift": ("no shifts", [], (), ""),
-    "steps": ("step binaries relaxed", None, ("step_",), ""),
-    "starts": ("shift starts relaxed", None, ("starts_",), ""),
-    "promo": ("promotion integers relaxed", None, ("on_", "units_"), ""),
-    "lp": ("LP relaxation", None, ("step_", "starts_", "on_", "units_"), ""),
-    "half": ("what-if: half shifts only", HALF, (), ""),
-    "dv": ("what-if: diverted as 8 vars", None, (), "dv"),
-    "warm": ("what-if: that + warm start", None, (), "dv+warm"),
-    "all": ("what-if: half, diverted, warm", HALF, (), "dv+warm"),
+PROFILE_VARIANTS: dict[str, tuple[str, Optional[list[Shift]], tuple[str, ...], bool]] = {
+    # key: label, shifts (None: SHIFTS), integer families relaxed, with the first solution
+    "built": ("as built (shifts)", None, (), True),
+    "nostart": ("without the first solution", None, (), False),
+    "noshift": ("no shifts", [], (), False),
+    "steps": ("step binaries relaxed", None, ("step_",), False),
+    "starts": ("shift starts relaxed", None, ("starts_",), False),
+    "promo": ("promotion integers relaxed", None, ("on_", "units_"), False),
+    "lp": ("LP relaxation", None, ("step_", "starts_", "on_", "units_"), False),
+    "half": ("half shifts only", HALF, (), True),
 }
 
 
@@ -686,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                                         shifts=[] if args.no_shifts else None)
                 run = measure(instance, settings)
                 runs.append(run)
-                progress(f"    {run.result.status} in {run.result.seconds:.1f} s, gap "
+                progress(f"    {run.result.status} in {run.seconds:.1f} s, gap "
                          f"{gap_text(run, args.gap)}")
 
     if runs:
@@ -704,8 +612,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows = []
         for objective in objectives:
             mine = [r for r in highs if r.objective == objective.value]
-            secs = [r.result.seconds for r in mine]
-            met = sum(r.result.status == "optimal" and r.result.seconds < SECONDS_TARGET
+            secs = [r.seconds for r in mine]
+            met = sum(r.result.status == "optimal" and r.seconds < SECONDS_TARGET
                       and (r.gap is None or r.gap <= GAP_TARGET + 1e-9) for r in mine)
             rows.append([objective.value, f"{min(secs):.2f}", f"{statistics.median(secs):.2f}",
                          f"{max(secs):.2f}", f"{statistics.median(r.build_s for r in mine):.2f}",
@@ -716,25 +624,23 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     if args.profile and instances:
         print(f"\nProfile: HiGHS on variants (limit {sizes.highs_time_limit:g} s, gap "
-              f"{args.gap:g}); 'what-if' rows patch the formulation in this script only;\n"
-              "'+N' after solve s: seconds to compute the warm start (a solve without shifts, "
-              "then a roster per channel)")
+              f"{args.gap:g}); solve s includes, in brackets, the seconds spent finding the "
+              "first solution\n(optimize.start: a solve without shifts, then a roster per "
+              "channel)")
         for instance in instances:
             for objective in objectives:
                 prof = []
                 for key in args.variants:
-                    label, shifts, relaxed, what_if = PROFILE_VARIANTS[key]
+                    label, shifts, relaxed, with_start = PROFILE_VARIANTS[key]
                     progress(f"  profile seed {instance.seed} {objective.value}: {label} ...")
                     settings = settings_for(objective, SolverName.highs, instance,
                                             sizes.highs_time_limit, args.gap, shifts)
-                    prof.append(measure(instance, settings, label, relaxed, what_if))
-                    progress(f"    {prof[-1].result.status} in {prof[-1].result.seconds:.1f} s")
+                    prof.append(measure(instance, settings, label, relaxed, with_start))
+                    progress(f"    {prof[-1].result.status} in {prof[-1].seconds:.1f} s")
                 print(f"\nseed {instance.seed}, {objective.value}")
                 print(table(["variant", *HEADER[3:]],
                             [run_row(r, args.gap, True) for r in prof]))
 
-
-ORIGINAL_ADD_DIVERSION = formulation.add_diversion
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,6 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 from optimize.check import Check, refine
 from optimize.data import PlanningData, build_planning_data
 from optimize.elastic import infeasibility_report
-from optimize.formulation import build
 from optimize.frontier import frontier_rows, solve_frontier
 from optimize.plan import Plan, extract_plan
 from optimize.report import (
@@ -37,7 +36,7 @@ from optimize.report import (
     staffing_rows,
 )
 from optimize.settings import Objective, OptimizeSettings
-from optimize.solve import solve
+from optimize.start import build_and_solve
 from optimize.validate import validate_settings
 from sim.__main__ import check_known_keys, load, register_configs
 from sim.experiment import run_experiment
@@ -61,8 +60,7 @@ def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
                objective: Objective) -> Optional[Plan]:
     """The plan for one objective and budget, or None when no solution was found."""
     settings = dataclasses.replace(settings, objective=objective)
-    model = build(data, settings, budget)
-    result = solve(model.problem, settings)
+    model, result = build_and_solve(data, settings, budget)
     if not result.has_solution:
         return None
     target = settings.target_diversion if objective is Objective.min_cost else None

@@ -37,6 +37,7 @@ class Model:
     diverted: dict[str, pulp.LpVariable] = field(default_factory=dict)
     staff: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     rate: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
+    steps: dict[tuple[str, int], list[pulp.LpVariable]] = field(default_factory=dict)  # by level
     extra_staff: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     coverage: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     shift_starts: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
@@ -117,6 +118,7 @@ def add_staffing(m: Model) -> None:
         else:
             z = [pulp.LpVariable(f"step_{name}_{n}", cat=pulp.LpBinary) for n, _ in slot.levels]
             m.add(pulp.lpSum(z) == 1, _key("one_step", name))
+            m.steps[key] = z
             capacity = pulp.lpSum(min(cap, slot.base_rate) * zi
                                   for (_, cap), zi in zip(slot.levels, z))
             m.add(m.rate[key] <= capacity, _key("service_level", name), +1)

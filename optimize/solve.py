@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
+import highspy
 import pulp
 
 from optimize.settings import OptimizeSettings, SolverName
@@ -30,18 +31,39 @@ class SolveResult:
     solver: str
 
 
-def make_solver(settings: OptimizeSettings) -> pulp.LpSolver:
+class _HiGHSWithStart(pulp.HiGHS):
+    """PuLP 3.3's HiGHS API class takes no start: hand HiGHS the variables' initial values."""
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:
+        values = [0.0] * lp.solverModel.getNumCol()
+        for v in lp.variables():
+            values[v.index] = float(v.varValue or 0.0)
+        solution = highspy.HighsSolution()
+        solution.col_value = values
+        solution.value_valid = True
+        lp.solverModel.setSolution(solution)
+        lp.solverModel.run()
+
+
+def make_solver(settings: OptimizeSettings, warm: bool = False) -> pulp.LpSolver:
     common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap}
     if settings.solver is SolverName.highs:
-        return pulp.HiGHS(**common)
-    return pulp.PULP_CBC_CMD(**common)
+        return _HiGHSWithStart(**common) if warm else pulp.HiGHS(**common)
+    return pulp.PULP_CBC_CMD(warmStart=warm, **common)
 
 
-def solve(problem: pulp.LpProblem, settings: OptimizeSettings) -> SolveResult:
-    solver = make_solver(settings)
-    start = time.perf_counter()
+def solve(problem: pulp.LpProblem, settings: OptimizeSettings,
+          start: Optional[dict[str, float]] = None) -> SolveResult:
+    """Solve, from ``start`` (values by variable name) where one is given."""
+    if start is not None:
+        for v in problem.variables():  # within bounds: solvers return values within a tolerance
+            x = start.get(v.name, 0.0)
+            x = x if v.upBound is None else min(x, v.upBound)
+            v.setInitialValue(x if v.lowBound is None else max(x, v.lowBound))
+    solver = make_solver(settings, warm=start is not None)
+    began = time.perf_counter()
     problem.solve(solver)
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     if settings.solver is SolverName.highs:
         return _read_highs(problem, seconds)
     return _read_pulp(problem, seconds, "cbc")
