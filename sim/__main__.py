@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.experiment import run_experiment
@@ -28,6 +30,7 @@ from sim.results import (
     REPLICATION_COLUMNS,
     TRACE_COLUMNS,
     channels_table,
+    config_hash,
     flows_table,
     hourly_table,
     kpi_table,
@@ -36,13 +39,17 @@ from sim.results import (
     trace_rows,
 )
 from sim.scenario import MMCMScenario, MMCScenario, RunSettings, Scenario
-from sim.validate import ScenarioError, validate_run, validate_scenario
+from sim.sweep import SweepSettings, own_seed, run_job
+from sim.validate import ScenarioError, require, validate_run, validate_scenario
+
+T = TypeVar("T")
 
 
 @dataclass
 class Config:
     scenario: Any = MISSING  # typed by the scenario group's schema
     run: RunSettings = field(default_factory=RunSettings)
+    sweep: SweepSettings = field(default_factory=SweepSettings)  # multirun jobs only
 
 
 def register_configs() -> None:
@@ -52,6 +59,7 @@ def register_configs() -> None:
     cs.store(group="scenario", name="base_mmc", node=MMCScenario)
     cs.store(group="scenario", name="base_mmcm", node=MMCMScenario)
     cs.store(group="run", name="base_run", node=RunSettings)
+    cs.store(name="base_sweep", node=SweepSettings)
 
 
 def check_known_keys(node: Any, path: str) -> None:
@@ -85,6 +93,42 @@ def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     return scenario, run
 
 
+def load_sweep(cfg: DictConfig) -> SweepSettings:
+    check_known_keys(cfg.sweep, "sweep")
+    sweep = OmegaConf.to_object(cfg.sweep)
+    assert isinstance(sweep, SweepSettings)
+    require(bool(sweep.cache_dir.strip()), "sweep.cache_dir", sweep.cache_dir, "must name a folder")
+    return sweep
+
+
+def in_multirun() -> bool:
+    return HydraConfig.get().mode == RunMode.MULTIRUN
+
+
+def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[], tuple[str, T]],
+              compute: Callable[[T, Path], None]) -> None:
+    """One job of ``-m``: its failures are recorded for the sweep table, not raised."""
+    try:
+        sweep = load_sweep(cfg)
+    except ScenarioError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    hydra_config = HydraConfig.get()
+    record = run_job(app, int(hydra_config.job.num), Path(hydra_config.runtime.output_dir), sweep,
+                     prepare, compute)
+    print(f"job {record.job}: {record.status}" + (" (from cache)" if record.from_cache else "")
+          + (f": {record.error}" if record.error else ""))
+
+
+def prepare_experiment(cfg: DictConfig) -> tuple[str, tuple[Scenario, RunSettings]]:
+    """The job's config hash and what it runs; with common random numbers off, a seed of
+    its own."""
+    scenario, run = load(cfg)
+    if not load_sweep(cfg).common_random_numbers:
+        run = dataclasses.replace(run, seed=own_seed(run.seed, config_hash(scenario, run)))
+    return config_hash(scenario, run), (scenario, run)
+
+
 def write_outputs(result: Any, out: Path) -> None:
     channels, hourly, flows = channels_table(result), hourly_table(result), flows_table(result)
     write_json(out / "summary.json", summary(result))
@@ -105,6 +149,12 @@ register_configs()
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")
 def main(cfg: DictConfig) -> None:
+    if in_multirun():
+        def compute(job: tuple[Scenario, RunSettings], out: Path) -> None:
+            write_outputs(run_experiment(*job, progress=False), out)
+
+        sweep_job("sim", cfg, lambda: prepare_experiment(cfg), compute)
+        return
     try:
         scenario, run = load(cfg)
     except ScenarioError as error:

@@ -60,3 +60,14 @@ def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[s
         writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v)
                          for k, v in row.items()})
     write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_parquet(path: Path, frame: Any) -> None:
+    """A pandas DataFrame as Parquet (pyarrow), atomically like the rest."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, engine="pyarrow")
+    write_bytes_atomic(path, buffer.getvalue())

@@ -93,6 +93,10 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
         require(ch.servers >= 0, f"{p}.servers", ch.servers, "must be >= 0")
         for i, n in enumerate(ch.schedule):
             require(n >= 0, f"{p}.schedule[{i}]", n, "servers per slot must be >= 0")
+        # a schedule overrides servers: a servers value beside one would be silently unused
+        require(not ch.schedule or ch.servers == 1, f"{p}.servers", ch.servers,
+                f"the channel has a schedule, which sets its servers; clear it with "
+                f"{p}.schedule=[] to use servers, or change the schedule")
         _positive(f"{p}.schedule_slot_minutes", ch.schedule_slot_minutes)
         _non_negative(f"{p}.target_wait_minutes", ch.target_wait_minutes)
         _probability(f"{p}.target_share", ch.target_share)

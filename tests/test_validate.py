@@ -209,3 +209,13 @@ def test_the_prefix_is_part_of_every_path() -> None:
     with pytest.raises(ScenarioError) as info:
         validate_scenario(s, prefix="sweep.base")
     assert info.value.path == "sweep.base.channels.counter.schedule[0]"
+
+
+def test_servers_beside_a_schedule_are_refused_as_they_would_go_unused() -> None:
+    s = good()
+    s.channels["counter"].schedule = [2, 3]
+    err = refused(s)
+    assert (err.path, err.value) == ("scenario.channels.counter.servers", 2)
+    assert "scenario.channels.counter.schedule=[]" in str(err)
+    s.channels["counter"].servers = 1  # the default: the schedule alone says how many
+    validate_scenario(s)

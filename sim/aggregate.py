@@ -1,0 +1,117 @@
+"""The sweep table: one row per job of a multirun, read from the jobs' own files.
+
+Columns: ``job``, one per swept override (typed as Hydra parses it: 3 is an int, 0.5 a
+float), ``status``, ``error``, ``config_hash``, ``seconds``, then the results: for
+``python -m sim`` each KPI of summary.json as ``<kpi>_mean``, ``<kpi>_ci_low``,
+``<kpi>_ci_high`` and each channel KPI as ``<channel>.<kpi>_mean``, ...; for
+``python -m optimize`` the numbers of plan.json, nested keys joined by dots
+(``spend.total``, ``diversion_simulated_mean``, ``plan_status``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import OmegaConf
+
+from sim.io import read_json, write_bytes_atomic, write_json, write_parquet
+from sim.sweep import read_record
+
+ESTIMATE = ("mean", "ci_low", "ci_high")
+JOB_COLUMNS = ("status", "error", "config_hash", "seconds")
+UNFINISHED = "no result: the job stopped before it finished"
+
+
+def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    """Scalars of nested dicts by dotted path; an estimate {mean, ci_low, ci_high} becomes
+    ``<path>_mean``, ``<path>_ci_low``, ``<path>_ci_high``; lists are left out."""
+    if isinstance(node, dict) and set(node) == set(ESTIMATE):
+        return {f"{prefix}_{k}": node[k] for k in ESTIMATE}
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(node, list):
+        return {}
+    return {prefix: node}
+
+
+def sim_results(job_dir: Path) -> dict[str, Any]:
+    summary = read_json(job_dir / "summary.json")
+    return {**flatten(summary["kpis"]), **flatten(summary["channels"])}
+
+
+def optimize_results(job_dir: Path) -> dict[str, Any]:
+    plan = read_json(job_dir / "plan.json")
+    plan["plan_status"] = plan.pop("status")
+    return flatten(plan)
+
+
+RESULTS: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "sim": sim_results, "optimize": optimize_results}
+
+
+def swept_keys(sweep_dir: Path) -> list[str]:
+    """The overrides the multirun sweeps over (``a=1,2``, ``range(..)``, ...), in order."""
+    config = OmegaConf.load(sweep_dir / "multirun.yaml")
+    task = list(config.hydra.overrides.task)
+    return [o.key_or_group for o in OverridesParser.create().parse_overrides(task)
+            if o.is_sweep_override()]
+
+
+def job_dirs(sweep_dir: Path) -> list[tuple[int, Path]]:
+    """(job number, folder) of every job Hydra started under the sweep folder."""
+    jobs = []
+    for hydra_yaml in sweep_dir.glob("**/.hydra/hydra.yaml"):
+        job_dir = hydra_yaml.parent.parent
+        if job_dir == sweep_dir:
+            continue
+        jobs.append((int(OmegaConf.load(hydra_yaml).hydra.job.num), job_dir))
+    return sorted(jobs)
+
+
+def override_values(job_dir: Path, keys: list[str]) -> dict[str, Any]:
+    overrides = list(OmegaConf.load(job_dir / ".hydra" / "overrides.yaml"))
+    parsed = {o.key_or_group: o.value() for o in OverridesParser.create().parse_overrides(overrides)}
+    return {k: parsed.get(k) for k in keys}
+
+
+def sweep_table(sweep_dir: Path, app: str) -> pd.DataFrame:
+    keys = swept_keys(sweep_dir)
+    rows = []
+    for job, job_dir in job_dirs(sweep_dir):
+        row: dict[str, Any] = {"job": job, **override_values(job_dir, keys)}
+        record = read_record(job_dir)
+        if record is None:
+            row.update(status="failed", error=UNFINISHED, config_hash=None, seconds=None)
+        else:
+            row.update(status=record.status, error=record.error,
+                       config_hash=record.config_hash, seconds=record.seconds)
+            if record.status == "ok":
+                row.update(RESULTS[app](job_dir))
+        rows.append(row)
+    columns = ["job", *keys, *JOB_COLUMNS]
+    frame = pd.DataFrame(rows)
+    frame = frame.reindex(columns=columns + [c for c in frame.columns if c not in columns])
+    return frame.infer_objects()
+
+
+def write_sweep(sweep_dir: Path, app: str) -> pd.DataFrame:
+    """sweep.csv, sweep.parquet and sweep.json (counts) at the multirun root."""
+    frame = sweep_table(sweep_dir, app)
+    write_bytes_atomic(sweep_dir / "sweep.csv", frame.to_csv(index=False).encode("utf-8"))
+    write_parquet(sweep_dir / "sweep.parquet", frame)
+    records = [read_record(d) for _, d in job_dirs(sweep_dir)]
+    write_json(sweep_dir / "sweep.json", {
+        "jobs": len(records),
+        "ok": sum(r is not None and r.status == "ok" for r in records),
+        "failed": sum(r is None or r.status == "failed" for r in records),
+        "from_cache": sum(r is not None and r.from_cache for r in records),
+        "swept": swept_keys(sweep_dir),
+    })
+    return frame

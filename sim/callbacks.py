@@ -1,0 +1,93 @@
+"""The Hydra callback of a multirun: a progress bar over jobs, then the sweep table and plots.
+
+Configured in conf/config.yaml and conf/optimize.yaml (``hydra.callbacks.sweep``). It runs
+in the process that launched the sweep, whatever the launcher: jobs report through the
+files they leave (``job.json``), which is also what makes the bar work when they run in
+other processes or on other machines that share the folder.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+from tqdm import tqdm
+
+from sim.aggregate import swept_keys, write_sweep
+from sim.sweep import JOB_FILE
+from sim.sweep_plots import plot_sweep
+
+POLL_SECONDS = 0.5
+
+
+def count_jobs(task_overrides: list[str]) -> Optional[int]:
+    """Jobs of the basic sweeper's grid: the product of the swept lists' lengths."""
+    try:
+        parsed = OverridesParser.create().parse_overrides(task_overrides)
+        return math.prod(len(list(o.sweep_string_iterator())) for o in parsed
+                         if o.is_sweep_override())
+    except Exception:  # a sweep this cannot count (another sweeper): a bar without a total
+        return None
+
+
+class JobProgress:
+    """A tqdm bar over finished jobs, counted from ``job.json`` files by a polling thread;
+    quiet when stderr is not a terminal."""
+
+    def __init__(self, sweep_dir: Path, total: Optional[int]) -> None:
+        self.sweep_dir = sweep_dir
+        self.bar = tqdm(total=total, desc="jobs", unit="job", disable=None, file=sys.stderr)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _done(self) -> int:
+        return sum(1 for _ in self.sweep_dir.glob(f"*/{JOB_FILE}"))
+
+    def _poll(self) -> None:
+        while not self.stopped.wait(POLL_SECONDS):
+            self.bar.update(self._done() - self.bar.n)
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+        self.bar.update(self._done() - self.bar.n)
+        self.bar.close()
+
+
+class SweepCallback(Callback):
+    """``app``: sim or optimize, which result files the table reads."""
+
+    def __init__(self, app: str = "sim", plots: bool = True) -> None:
+        self.app = app
+        self.plots = plots
+        self.progress: Optional[JobProgress] = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Launchers pickle the callbacks for their workers; the bar stays here."""
+        return {**self.__dict__, "progress": None}
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        self.progress = JobProgress(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        sweep_dir = Path(config.hydra.sweep.dir)
+        frame = write_sweep(sweep_dir, self.app)
+        if self.plots:
+            plot_sweep(frame, swept_keys(sweep_dir), self.app, sweep_dir)
+        failed = frame[frame["status"] != "ok"]
+        print(f"sweep: {len(frame)} jobs, {len(frame) - len(failed)} ok, {len(failed)} failed; "
+              f"table in {sweep_dir / 'sweep.csv'}")
+        for _, row in failed.iterrows():
+            print(f"  job {row['job']} failed: {row['error']}", file=sys.stderr)
+        if len(failed):
+            raise SystemExit(1)
