@@ -38,11 +38,13 @@ from optimize.report import (
 from optimize.settings import Objective, OptimizeSettings
 from optimize.start import build_and_solve
 from optimize.validate import validate_settings
-from sim.__main__ import check_known_keys, load, register_configs
+from sim.__main__ import check_known_keys, in_multirun, load, load_sweep, register_configs, sweep_job
 from sim.experiment import run_experiment
 from sim.io import write_csv, write_json
+from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
-from sim.validate import ScenarioError
+from sim.sweep import SweepSettings, own_seed
+from sim.validate import UserError
 
 
 @dataclass
@@ -50,6 +52,7 @@ class OptimizeConfig:
     scenario: Any = MISSING
     run: RunSettings = field(default_factory=RunSettings)
     optimize: OptimizeSettings = field(default_factory=OptimizeSettings)
+    sweep: SweepSettings = field(default_factory=SweepSettings)  # multirun jobs only
 
 
 register_configs()
@@ -67,14 +70,18 @@ def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
     return extract_plan(model, result, objective.value, budget, target)
 
 
+class NoPlan(UserError):
+    """No plan meets the constraints, or none was found within the time limit."""
+
+
 def fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    raise NoPlan(message)
 
 
-def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path
-        ) -> Plan:
-    baseline = run_experiment(scenario, run_settings)
+def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path,
+        quiet: bool = False) -> Plan:
+    """The whole job; ``quiet``: no progress bars or summary (a sweep job)."""
+    baseline = run_experiment(scenario, run_settings, progress=False if quiet else None)
     data = build_planning_data(scenario, baseline, settings)
     if settings.objective is Objective.frontier:
         points = solve_frontier(settings.frontier_budgets, lambda b: solve_plan(
@@ -104,7 +111,8 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
     if settings.check_replications:
         plan, check, refinements = refine(
             scenario, data, run_settings, settings.check_replications, settings.refine_iterations,
-            lambda d: solve_plan(d, settings, plan.budget, Objective(plan.objective_name)), plan)
+            lambda d: solve_plan(d, settings, plan.budget, Objective(plan.objective_name)), plan,
+            progress=False if quiet else None)
     staffing, promotion = staffing_rows(plan, data), promotion_rows(plan, data)
     write_json(out / "plan.json", plan_summary(plan, check, refinements))
     write_csv(out / "staffing.csv", staffing, STAFFING_COLUMNS)
@@ -114,7 +122,8 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
         plot_staffing(staffing, out / "staffing.png", scenario.open_hour)
         if promotion:
             plot_spend(promotion, out / "spend.png")
-    print(describe(plan, check))
+    if not quiet:
+        print(describe(plan, check))
     return plan
 
 
@@ -141,19 +150,42 @@ def describe(plan: Plan, check: Optional[Check]) -> str:
     return "\n".join(lines)
 
 
+def load_all(cfg: DictConfig) -> tuple[Scenario, RunSettings, OptimizeSettings]:
+    scenario, run_settings = load(cfg)
+    check_known_keys(cfg.optimize, "optimize")
+    settings = OmegaConf.to_object(cfg.optimize)
+    assert isinstance(settings, OptimizeSettings)
+    validate_settings(settings, scenario)
+    return scenario, run_settings, settings
+
+
+Job = tuple[Scenario, RunSettings, OptimizeSettings]
+
+
+def prepare_job(cfg: DictConfig) -> tuple[str, Job]:
+    """A sweep job's config hash and what it solves; with common random numbers off, a
+    seed of its own."""
+    scenario, run_settings, settings = load_all(cfg)
+    key = config_hash(scenario, run_settings, extra={"optimize": plain(settings)})
+    if not load_sweep(cfg).common_random_numbers:
+        run_settings = dataclasses.replace(run_settings, seed=own_seed(run_settings.seed, key))
+        key = config_hash(scenario, run_settings, extra={"optimize": plain(settings)})
+    return key, (scenario, run_settings, settings)
+
+
 @hydra.main(version_base="1.3", config_path="../conf", config_name="optimize")
 def main(cfg: DictConfig) -> None:
-    try:
-        scenario, run_settings = load(cfg)
-        check_known_keys(cfg.optimize, "optimize")
-        settings = OmegaConf.to_object(cfg.optimize)
-        assert isinstance(settings, OptimizeSettings)
-        validate_settings(settings, scenario)
-    except ScenarioError as error:
-        fail(str(error))
+    if in_multirun():
+        sweep_job("optimize", cfg, lambda: prepare_job(cfg),
+                  lambda job, out: run(*job, out, quiet=True))
         return
-    out = Path(HydraConfig.get().runtime.output_dir)
-    run(scenario, run_settings, settings, out)
+    try:
+        scenario, run_settings, settings = load_all(cfg)
+        out = Path(HydraConfig.get().runtime.output_dir)
+        run(scenario, run_settings, settings, out)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     print(f"\nresults in {out}")
 
 

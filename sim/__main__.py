@@ -106,7 +106,7 @@ def in_multirun() -> bool:
 
 
 def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[], tuple[str, T]],
-              compute: Callable[[T, Path], None]) -> None:
+              compute: Callable[[T, Path], object]) -> None:
     """One job of ``-m``: its failures are recorded for the sweep table, not raised."""
     try:
         sweep = load_sweep(cfg)

@@ -98,6 +98,11 @@ def sweep_table(sweep_dir: Path, app: str) -> pd.DataFrame:
     columns = ["job", *keys, *JOB_COLUMNS]
     frame = pd.DataFrame(rows)
     frame = frame.reindex(columns=columns + [c for c in frame.columns if c not in columns])
+    for c in frame.columns[len(columns):]:  # undefined KPIs (null in JSON) as NaN, not None
+        values = frame[c].dropna()
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            frame[c] = frame[c].astype(float)
+    frame["seconds"] = frame["seconds"].astype(float)
     return frame.infer_objects()
 
 

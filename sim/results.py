@@ -37,10 +37,13 @@ def plain(value: Any) -> Any:
     return value
 
 
-def config_hash(scenario: Scenario, run: RunSettings) -> str:
-    """A digest of everything that determines the results (not where files go)."""
+def config_hash(scenario: Scenario, run: RunSettings, extra: dict[str, Any] | None = None
+                ) -> str:
+    """A digest of everything that determines the results (not where files go); ``extra``:
+    more that does (the optimiser's settings)."""
     run_part = {k: v for k, v in plain(run).items() if k not in RESULT_NEUTRAL_RUN_KEYS}
-    text = json.dumps({"scenario": plain(scenario), "run": run_part}, sort_keys=True)
+    text = json.dumps({"scenario": plain(scenario), "run": run_part, **(extra or {})},
+                      sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -21,7 +21,7 @@ from typing import Any, Optional, TypeVar
 import numpy as np
 
 from sim.io import read_json, write_json
-from sim.validate import ScenarioError
+from sim.validate import UserError
 
 log = logging.getLogger(__name__)
 JOB_FILE = "job.json"
@@ -69,7 +69,7 @@ def own_seed(seed: int, config_hash: str) -> int:
 
 
 def run_job(app: str, job: int, out: Path, settings: SweepSettings,
-            prepare: Callable[[], tuple[str, T]], compute: Callable[[T, Path], None]
+            prepare: Callable[[], tuple[str, T]], compute: Callable[[T, Path], object]
             ) -> JobRecord:
     """Run one job of a sweep and record it; never raises for the job's own failures.
 
@@ -88,7 +88,7 @@ def run_job(app: str, job: int, out: Path, settings: SweepSettings,
             record = JobRecord(job, "ok", time.perf_counter() - began, key, None)
             write_json(out / JOB_FILE, record.as_dict())
             _store(out, entry)
-    except ScenarioError as error:
+    except UserError as error:
         record = JobRecord(job, "failed", time.perf_counter() - began, key, str(error))
     except Exception as error:  # a sweep lists what failed and goes on
         log.exception("job %d failed", job)

@@ -20,8 +20,13 @@ from sim.scenario import (
 SHARE_TOLERANCE = 1e-6
 
 
-class ScenarioError(ValueError):
-    """A user-caused problem, printed as one line: ``path=value: reason``."""
+class UserError(ValueError):
+    """A problem with what the user asked for, reported in one line without a traceback
+    (exit code 2 in a single run, a failed row in a sweep)."""
+
+
+class ScenarioError(UserError):
+    """A bad config value, printed as one line: ``path=value: reason``."""
 
     def __init__(self, path: str, value: object, reason: str) -> None:
         super().__init__(f"{path}={value!r}: {reason}")
