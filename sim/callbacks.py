@@ -12,7 +12,7 @@ import math
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TextIO
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
@@ -40,9 +40,11 @@ class JobProgress:
     """A tqdm bar over finished jobs, counted from ``job.json`` files by a polling thread;
     quiet when stderr is not a terminal."""
 
-    def __init__(self, sweep_dir: Path, total: Optional[int]) -> None:
+    def __init__(self, sweep_dir: Path, total: Optional[int], enabled: Optional[bool] = None,
+                 stream: Optional[TextIO] = None) -> None:
         self.sweep_dir = sweep_dir
-        self.bar = tqdm(total=total, desc="jobs", unit="job", disable=None, file=sys.stderr)
+        self.bar = tqdm(total=total, desc="jobs", unit="job", file=stream or sys.stderr,
+                        disable=None if enabled is None else not enabled)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
         self.thread.start()
