@@ -34,8 +34,16 @@ SMALL = {
         "BUDGETS": [250, 1000, 3000],
         "TARGET": 0.65,
     },
+    "sweep_analysis.ipynb": {
+        "KIOSKS": [0, 3],
+        "TELLERS": [3, 4],
+        "REPLICATIONS": 2,
+        "HORIZON_MINUTES": 240,
+        "LAUNCHER": "basic",
+    },
 }
-MIN_FIGURES = {"what_if_kiosks.ipynb": 3, "set_a_diversion_target.ipynb": 6}
+MIN_FIGURES = {"what_if_kiosks.ipynb": 3, "set_a_diversion_target.ipynb": 6,
+               "sweep_analysis.ipynb": 4}
 CHECKS = {
     "what_if_kiosks.ipynb": """
 import pandas as pd
@@ -71,6 +79,36 @@ assert (check_table.ci_low <= check_table.diversion_simulated).all(), check_tabl
 assert (check_table.diversion_simulated <= check_table.ci_high).all(), check_table
 assert any(line.startswith("min_cost reaches") for line in CONCLUSIONS), CONCLUSIONS
 """,
+    "sweep_analysis.ipynb": """
+import numpy as np
+import pandas as pd
+assert isinstance(sweep, pd.DataFrame) and len(sweep) == 4 and (sweep.status == "ok").all()
+cells = sorted(zip(sweep["scenario.channels.kiosk.servers"], sweep["scenario.channels.teller.servers"]))
+assert cells == [(0, 3), (0, 4), (3, 3), (3, 4)], cells
+assert sweep["scenario.channels.kiosk.servers"].dtype.kind == "i", sweep.dtypes
+assert KIOSK_VALUES == [0, 3] and TELLER_VALUES == [3, 4] and len(table) == 4
+assert RUN == {"replications": 2, "horizon_minutes": 240} and PAIRED, (RUN, PAIRED)
+assert SL_SHARE == 0.8 and SL_WAIT == 10, (SL_SHARE, SL_WAIT)
+for kpi in ["diversion_rate", "teller.wait_mean", "teller.service_level", "cost_total"]:
+    mean, low, high = (table[f"{kpi}_{s}"].to_numpy(float) for s in ("mean", "ci_low", "ci_high"))
+    assert np.isfinite(mean).all() and np.isfinite(low).all() and np.isfinite(high).all(), kpi
+    assert (low <= mean).all() and (mean <= high).all(), kpi
+assert len(reps) == 4 * 2 and reps.groupby("job").size().eq(2).all(), reps
+assert np.allclose(reps.groupby("job").diversion_rate.mean().sort_index(),
+                   table.set_index("job").diversion_rate_mean.sort_index())
+assert sorted(marginal.added) == ["kiosk"] * 2 + ["teller"] * 2, marginal
+effects = marginal[[c for c in marginal.columns if c.split("_")[0] in ("diversion", "wait", "cost")
+                    and not c.endswith("overlap")]].to_numpy(float)
+assert np.isfinite(effects).all(), marginal
+assert (marginal.diversion_pp_low <= marginal.diversion_pp).all()
+assert (marginal.diversion_pp <= marginal.diversion_pp_high).all()
+assert 1 <= len(FRONT) <= 4 and set(FRONT.job) <= set(table.job)
+for start in ("The sweep: 4 jobs", "Most diversion per kiosk: 3 kiosks", "Adjacent kiosk counts:",
+              "Kiosks beyond which", "Smallest teller count meeting", "Per added teller",
+              "Cost vs diversion:"):
+    assert any(line.startswith(start) for line in CONCLUSIONS), (start, CONCLUSIONS)
+assert any("paired" in line for line in CONCLUSIONS) and "80%" in " ".join(CONCLUSIONS)
+""",
 }
 
 
@@ -79,10 +117,12 @@ def assigned_names(source: str) -> set[str]:
             for t in node.targets if isinstance(t, ast.Name)}
 
 
-def with_small_case(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+def with_small_case(nb: nbformat.NotebookNode, name: str, tmp: Path) -> nbformat.NotebookNode:
     tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1, f"{name}: needs exactly one cell tagged 'parameters'"
-    params = SMALL[name]
+    params = dict(SMALL[name])
+    if "SWEEP_DIR" in assigned_names(nb.cells[tagged[0]].source):  # its files go to tmp
+        params["SWEEP_DIR"] = str(tmp / "sweep")
     unknown = set(params) - assigned_names(nb.cells[tagged[0]].source)
     assert not unknown, f"{name}: the parameters cell does not set {sorted(unknown)}"
     injected = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in params.items()))
@@ -95,10 +135,10 @@ def with_small_case(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path: Path) -> None:
+def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     if path.name not in SMALL:
         pytest.fail(f"add small parameters for {path.name} to SMALL in {Path(__file__).name}")
-    nb = with_small_case(nbformat.read(path, as_version=4), path.name)
+    nb = with_small_case(nbformat.read(path, as_version=4), path.name, tmp_path)
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError, with the cell's traceback, on any error
