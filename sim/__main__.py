@@ -18,6 +18,7 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
+from hydra.utils import to_absolute_path
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.experiment import run_experiment
@@ -94,10 +95,13 @@ def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
 
 
 def load_sweep(cfg: DictConfig) -> SweepSettings:
+    """The sweep settings, the cache folder made absolute against the launching directory
+    (workers of some launchers run elsewhere)."""
     check_known_keys(cfg.sweep, "sweep")
     sweep = OmegaConf.to_object(cfg.sweep)
     assert isinstance(sweep, SweepSettings)
     require(bool(sweep.cache_dir.strip()), "sweep.cache_dir", sweep.cache_dir, "must name a folder")
+    sweep.cache_dir = to_absolute_path(sweep.cache_dir)
     return sweep
 
 
@@ -107,12 +111,9 @@ def in_multirun() -> bool:
 
 def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[], tuple[str, T]],
               compute: Callable[[T, Path], object]) -> None:
-    """One job of ``-m``: its failures are recorded for the sweep table, not raised."""
-    try:
-        sweep = load_sweep(cfg)
-    except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    """One job of ``-m``: its failures are recorded for the sweep table, not raised (the
+    sweep settings were checked before the first job, by the sweep callback)."""
+    sweep = load_sweep(cfg)
     hydra_config = HydraConfig.get()
     record = run_job(app, int(hydra_config.job.num), Path(hydra_config.runtime.output_dir), sweep,
                      prepare, compute)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim.io import read_json, write_bytes_atomic, write_json, write_parquet
 from sim.sweep import read_record
@@ -56,10 +56,18 @@ RESULTS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "sim": sim_results, "optimize": optimize_results}
 
 
+def task_overrides(config: DictConfig) -> list[str]:
+    """The command line's overrides as written (``${...}`` in a value left unresolved)."""
+    overrides = OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
+    assert isinstance(overrides, list)
+    return [str(o) for o in overrides]
+
+
 def swept_keys(sweep_dir: Path) -> list[str]:
     """The overrides the multirun sweeps over (``a=1,2``, ``range(..)``, ...), in order."""
     config = OmegaConf.load(sweep_dir / "multirun.yaml")
-    task = list(config.hydra.overrides.task)
+    assert isinstance(config, DictConfig)
+    task = task_overrides(config)
     return [o.key_or_group for o in OverridesParser.create().parse_overrides(task)
             if o.is_sweep_override()]
 
@@ -76,7 +84,10 @@ def job_dirs(sweep_dir: Path) -> list[tuple[int, Path]]:
 
 
 def override_values(job_dir: Path, keys: list[str]) -> dict[str, Any]:
-    overrides = list(OmegaConf.load(job_dir / ".hydra" / "overrides.yaml"))
+    loaded = OmegaConf.to_container(OmegaConf.load(job_dir / ".hydra" / "overrides.yaml"),
+                                    resolve=False)
+    assert isinstance(loaded, list)
+    overrides = [str(o) for o in loaded]
     parsed = {o.key_or_group: o.value() for o in OverridesParser.create().parse_overrides(overrides)}
     return {k: parsed.get(k) for k in keys}
 

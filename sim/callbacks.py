@@ -19,9 +19,10 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 from tqdm import tqdm
 
-from sim.aggregate import swept_keys, write_sweep
+from sim.aggregate import swept_keys, task_overrides, write_sweep
 from sim.sweep import JOB_FILE
 from sim.sweep_plots import plot_sweep
+from sim.validate import UserError
 
 POLL_SECONDS = 0.5
 
@@ -70,6 +71,7 @@ class SweepCallback(Callback):
         self.app = app
         self.plots = plots
         self.progress: Optional[JobProgress] = None
+        self.total: Optional[int] = None
 
     def __getstate__(self) -> dict[str, Any]:
         """Launchers pickle the callbacks for their workers; the bar stays here."""
@@ -77,13 +79,27 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
-        self.progress = JobProgress(sweep_dir, count_jobs(list(config.hydra.overrides.task)))
+        from sim.__main__ import load_sweep  # the apps' own loader (imports the Hydra app)
+
+        try:  # checked here once, before any job starts, whatever the launcher
+            load_sweep(config)
+        except UserError as error:
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+        self.total = count_jobs(task_overrides(config))
+        self.progress = JobProgress(sweep_dir, self.total)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         if self.progress is not None:
             self.progress.close()
         sweep_dir = Path(config.hydra.sweep.dir)
         frame = write_sweep(sweep_dir, self.app)
+        if self.total is not None and len(frame) < self.total:
+            # e.g. workers on a cluster that resolved a relative sweep dir elsewhere
+            print(f"error: {self.total} jobs launched, {len(frame)} found in {sweep_dir.resolve()}; "
+                  "on a cluster, hydra.sweep.dir must be a folder every node sees at that path",
+                  file=sys.stderr)
+            raise SystemExit(1)
         if self.plots:
             plot_sweep(frame, swept_keys(sweep_dir), self.app, sweep_dir)
         failed = frame[frame["status"] != "ok"]

@@ -190,3 +190,23 @@ def test_the_pareto_front_keeps_the_jobs_no_other_beats_on_cost_and_diversion() 
     diversion = np.array([0.50, 0.30, 0.55, 0.35, 0.55, 0.60])
     # job 1 loses to 3 (same cost, less), 0 to 2 (dearer and less), 4 to 2 (dearer, same)
     assert list(pareto_front(cost, diversion)) == [3, 2, 5]
+
+
+def test_bad_sweep_settings_stop_the_sweep_before_any_job(tmp_path: Path) -> None:
+    done = sweep(tmp_path, "s", [*SMALL, *BASIC, "scenario.servers=5,6", "sweep.cache_dir=' '"],
+                 cache="unused")
+    # the helper passes its own cache_dir first; the later override wins
+    assert done.returncode == 2
+    assert "sweep.cache_dir=' ': must name a folder" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not list((tmp_path / "s").glob("*/job.json"))
+
+
+def test_an_interpolation_in_an_override_is_kept_as_written(tmp_path: Path) -> None:
+    done = sweep(tmp_path, "s", [*SMALL, *BASIC, "scenario.servers=5,6",
+                                 "run.seed=${run.replications}"])
+    assert done.returncode == 0, done.stderr
+    frame = table(tmp_path, "s")
+    assert list(frame["status"]) == ["ok", "ok"]
+    summary = json.loads((tmp_path / "s" / "0" / "summary.json").read_text())
+    assert summary["seed"] == 2  # = run.replications
