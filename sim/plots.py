@@ -21,8 +21,11 @@ def new_figure(width: float, height: float) -> tuple[Figure, Any]:
 
 
 def save_figure(fig: Figure, path: Path) -> None:
+    """PNG, written atomically; a figure with a layout engine is trimmed by it, not by a
+    second tight-bounding-box pass (which draws every panel twice)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    tight = None if fig.get_layout_engine() is not None else "tight"
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches=tight, metadata={"Software": None})
     write_bytes_atomic(path, buffer.getvalue())
 
 

@@ -1,7 +1,7 @@
 """Standard figures of a sweep, drawn from the sweep table at the multirun root.
 
-- ``sweep_<parameter>.png``: each KPI against one swept parameter, mean with its 95% CI
-  band, one line per combination of the other swept parameters;
+- ``sweep_<parameter>.png``: the outcome KPIs (``PLOTTED``) against one swept parameter,
+  mean with its 95% CI band, one line per combination of the other swept parameters;
 - ``heatmap_<first>_<second>.png``: headline KPIs over the first two swept numeric
   parameters (mean over any others);
 - ``cost_vs_diversion.png``: every job's cost and diversion, the Pareto front marked
@@ -21,7 +21,6 @@ from matplotlib.figure import Figure
 from sim.plots import save_figure
 
 MAX_LINES = 8  # more combinations of the other parameters: one averaged line
-MAX_PANELS = 16
 # (diversion, cost) columns of the cloud, and the KPIs of the heatmaps, by app
 CLOUD = {"sim": ("diversion_rate_mean", "cost_total_mean"),
          "optimize": ("diversion_simulated_mean", "spend.total")}
@@ -30,15 +29,17 @@ HEADLINE = {"sim": ("diversion_rate", "cost_total", "mean_journey_minutes", "los
                          "spend.staff")}
 
 
+# the outcome KPIs drawn against each swept parameter (counts and rates of arrival, which
+# follow from the scenario, are in the table); a name k stands for column k_mean or k
+PLOTTED = {"sim": ("diversion_rate", "lost_rate", "switch_rate", "satisfaction", "cost_total",
+                   "cost_per_transaction", "mean_journey_minutes", "mean_in_system"),
+           "optimize": ("diversion_simulated", "diversion_predicted", "objective_value",
+                        "spend.total", "spend.promotion", "spend.staff", "spend.kiosks")}
+
+
 def kpi_names(frame: pd.DataFrame, app: str) -> list[str]:
-    """KPIs that vary across the jobs: for sim the overall ones, for optimize the plan's
-    diversion and spend (a name ``k`` stands for column ``k_mean`` or ``k``)."""
-    if app == "sim":
-        names = [c[:-5] for c in frame.columns if c.endswith("_mean") and "." not in c]
-    else:
-        names = [k for k in ("diversion_simulated", "diversion_predicted", "objective_value",
-                             "spend.total", "spend.promotion", "spend.staff", "spend.kiosks")
-                 if _column(frame, k) is not None]
+    """The plotted KPIs that the table has and that vary across its jobs."""
+    names = [k for k in PLOTTED[app] if _column(frame, k) is not None]
     return [k for k in names if frame[_column(frame, k)].dropna().nunique() > 1]
 
 
@@ -92,7 +93,6 @@ def _grid(n: int, width: float = 3.6, height: float = 2.8) -> tuple[Figure, list
 
 def plot_against(frame: pd.DataFrame, key: str, others: list[str], kpis: list[str],
                  path: Path) -> None:
-    kpis = kpis[:MAX_PANELS]
     fig, axes = _grid(len(kpis))
     groups = list(frame.groupby(others, dropna=False)) if others else [((), frame)]
     averaged = len(groups) > MAX_LINES  # then no band: a mean of intervals is not one
@@ -111,6 +111,9 @@ def plot_against(frame: pd.DataFrame, key: str, others: list[str], kpis: list[st
                                 color=line[0].get_color())
         ax.set_title(kpi, fontsize="medium")
         ax.set_xlabel(key, fontsize="small")
+        values = sorted(frame[key].dropna().unique())
+        if len(values) <= 12:  # a tick at every swept value, none between
+            ax.set_xticks(values, [f"{v:g}" for v in values])
         ax.grid(alpha=0.3)
     if others and len(groups) > 1:
         axes[0].legend(fontsize="x-small")
@@ -139,9 +142,9 @@ def plot_heatmaps(frame: pd.DataFrame, x: str, y: str, kpis: list[str], path: Pa
         ax.set_xticks(range(len(table.columns)), [f"{v:g}" for v in table.columns])
         ax.set_yticks(range(len(table.index)), [f"{v:g}" for v in table.index])
         for (i, j), value in np.ndenumerate(table.values.astype(float)):
-            if math.isfinite(value):
+            if math.isfinite(value):  # dark text on the bright end of viridis
                 ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="x-small",
-                        color="white")
+                        color="black" if image.norm(value) > 0.6 else "white")
         ax.set_xlabel(x, fontsize="small")
         ax.set_ylabel(y, fontsize="small")
         ax.set_title(kpi, fontsize="medium")
