@@ -19,9 +19,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 from tqdm import tqdm
 
-from sim.aggregate import swept_keys, task_overrides, write_sweep
 from sim.sweep import JOB_FILE
-from sim.sweep_plots import plot_sweep
 from sim.validate import UserError
 
 POLL_SECONDS = 0.5
@@ -86,6 +84,8 @@ class SweepCallback(Callback):
         except UserError as error:
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+        from sim.aggregate import task_overrides
+
         self.total = count_jobs(task_overrides(config))
         self.progress = JobProgress(sweep_dir, self.total)
 
@@ -93,6 +93,11 @@ class SweepCallback(Callback):
         if self.progress is not None:
             self.progress.close()
         sweep_dir = Path(config.hydra.sweep.dir)
+        # imported here, not at the top: launchers unpickle this callback in every worker,
+        # which then need not import pandas and matplotlib
+        from sim.aggregate import swept_keys, write_sweep
+        from sim.sweep_plots import plot_sweep
+
         frame = write_sweep(sweep_dir, self.app)
         if self.total is not None and len(frame) < self.total:
             # e.g. workers on a cluster that resolved a relative sweep dir elsewhere

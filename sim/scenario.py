@@ -209,6 +209,8 @@ class Scenario:
     campaigns: Dict[str, Campaign] = field(default_factory=dict)
     switching: Switching = field(default_factory=Switching)
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
+    # channel -> share of transactions observed in the field (a calibration target)
+    observed_shares: Dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -163,6 +163,14 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
     for cname, campaign in scenario.campaigns.items():
         validate_campaign(scenario, campaign, f"{prefix}.campaigns.{cname}")
+    for observed, share in scenario.observed_shares.items():
+        require(observed in channels, f"{prefix}.observed_shares.{observed}", share,
+                "not a channel of the scenario")
+        _probability(f"{prefix}.observed_shares.{observed}", share)
+    if scenario.observed_shares:
+        total = sum(scenario.observed_shares.values())
+        require(abs(total - 1.0) <= 0.01, f"{prefix}.observed_shares", round(total, 6),
+                "shares must sum to 1 (within 0.01: rounding in a report)")
 
     require(scenario.switching.max_attempts >= 1, f"{prefix}.switching.max_attempts",
              scenario.switching.max_attempts, "a journey needs at least 1 attempt")

@@ -1,0 +1,187 @@
+"""Fitting the choice model to observed channel shares.
+
+What is fitted: one offset per channel, added to every segment's preference for it (an
+alternative-specific constant: the segments keep the differences the scenario gives
+them), and optionally one factor on every segment's wait sensitivity.  Only differences
+of offsets matter (a channel's utility counts against the others in its choice set), so
+the channel with the largest observed share keeps offset 0.  Shares alone fix
+the offsets (one equation per channel); the factor needs shares that move with waits
+(hour by hour, from a transaction log).
+
+How: the offsets by the market-share contraction (Berry 1994): with the simulated share
+of channel c at s_c and the observed o_c, ``offset_c += log(o_c / s_c)`` until they
+agree.  A channel's share rises with its own offset, and the step is exact for a logit
+without queues, so a few simulations suffice.  Every simulation uses the same seeds
+(common random numbers), so the fit sees the effect of the parameters, not noise; the
+fitted shares reported are then measured with fresh seeds.  The wait factor is searched
+on a bounded interval (``scipy.optimize.minimize_scalar``), the offsets refitted at each
+trial value.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Optional
+
+from scipy.optimize import minimize_scalar
+
+from sim.experiment import ExperimentResult, run_experiment
+from sim.scenario import RunSettings, Scenario
+
+SHARE_FLOOR = 1e-6  # a channel nobody chose yet: a large but finite step up
+MAX_STEP = 3.0  # utility units per iteration, for a channel far from its share
+
+
+@dataclass(frozen=True)
+class Fit:
+    offsets: dict[str, float]  # channel -> utility added to every segment's preference
+    wait_factor: float  # multiplies every segment's wait sensitivity
+    shares: dict[str, float]  # simulated with the fitting seeds
+    iterations: int
+    converged: bool
+
+
+def normalised(shares: Mapping[str, float]) -> dict[str, float]:
+    total = sum(shares.values())
+    return {c: v / total for c, v in shares.items()}
+
+
+def with_parameters(scenario: Scenario, offsets: Mapping[str, float], wait_factor: float
+                    ) -> Scenario:
+    """A copy of ``scenario`` with the offsets added to every segment's preferences and
+    every wait sensitivity multiplied by the factor."""
+    changed = copy.deepcopy(scenario)
+    for seg in changed.segments.values():
+        for channel, offset in offsets.items():
+            seg.preference[channel] = seg.preference.get(channel, 0.0) + offset
+        seg.wait_sensitivity_per_minute *= wait_factor
+    return changed
+
+
+def simulated_shares(result: ExperimentResult, channels: list[str]) -> dict[str, float]:
+    """Each channel's share of the transactions served on ``channels`` (mean over
+    replications of the served counts, so days of different volume weigh by volume)."""
+    served = {c: sum(r.channels[c]["served"] for r in result.replications) for c in channels}
+    total = sum(served.values())
+    return {c: (v / total if total else 0.0) for c, v in served.items()}
+
+
+Simulate = Callable[[Scenario], ExperimentResult]
+
+
+def fit_offsets(scenario: Scenario, observed: Mapping[str, float], simulate: Simulate,
+                wait_factor: float = 1.0, start: Optional[Mapping[str, float]] = None,
+                iterations: int = 30, tolerance: float = 0.001) -> Fit:
+    """The contraction, from ``start`` (default: no offsets), until every share is within
+    ``tolerance`` of the observed one (normalised over the observed channels)."""
+    target = normalised(observed)
+    channels = list(target)
+    offsets = {c: 0.0 for c in channels} | dict(start or {})
+    reference = max(channels, key=lambda c: target[c])
+    shares: dict[str, float] = {}
+    for i in range(1, iterations + 1):
+        shares = simulated_shares(simulate(with_parameters(scenario, offsets, wait_factor)),
+                                  channels)
+        if max(abs(shares[c] - target[c]) for c in channels) <= tolerance:
+            return Fit(offsets, wait_factor, shares, i, True)
+        for c in channels:
+            step = math.log(max(target[c], SHARE_FLOOR) / max(shares[c], SHARE_FLOOR))
+            offsets[c] += max(-MAX_STEP, min(MAX_STEP, step))
+        # every choice set holds its channels' offsets alike, so only differences matter:
+        # the channel with the largest observed share stays at 0
+        base = offsets[reference]
+        offsets = {c: v - base for c, v in offsets.items()}
+    return Fit(offsets, wait_factor, shares, iterations, False)
+
+
+def fit_wait_factor(scenario: Scenario, observed: Mapping[str, float],
+                    observed_by_hour: Mapping[int, Mapping[str, float]], simulate: Simulate,
+                    bounds: tuple[float, float] = (0.0, 4.0), iterations: int = 30,
+                    tolerance: float = 0.001) -> Fit:
+    """The wait factor that best reproduces the hour-by-hour shares, the offsets refitted
+    to the day's shares at every trial value (least squares over hours and channels)."""
+    fits: dict[float, Fit] = {}
+
+    def loss(factor: float) -> float:
+        start = fits[min(fits, key=lambda f: abs(f - factor))].offsets if fits else None
+        fit = fit_offsets(scenario, observed, simulate, factor, start, iterations, tolerance)
+        fits[factor] = fit
+        by_hour = hourly_shares(simulate(with_parameters(scenario, fit.offsets, factor)),
+                                list(observed))
+        return sum((by_hour.get(h, {}).get(c, 0.0) - v) ** 2
+                   for h, shares in observed_by_hour.items() for c, v in shares.items())
+
+    best = minimize_scalar(loss, bounds=bounds, method="bounded",
+                           options={"xatol": 0.02, "maxiter": 25})
+    factor = float(best.x)
+    return fits.get(factor) or fit_offsets(scenario, observed, simulate, factor, None,
+                                           iterations, tolerance)
+
+
+def hourly_shares(result: ExperimentResult, channels: list[str]) -> dict[int, dict[str, float]]:
+    """Served shares per clock hour (index from the start of the day), as for the day."""
+    n_hours = len(result.replications[0].hourly[channels[0]]["served"])
+    out = {}
+    for h in range(n_hours):
+        served = {c: sum(r.hourly[c]["served"][h] for r in result.replications) for c in channels}
+        total = sum(served.values())
+        if total:
+            out[h] = {c: v / total for c, v in served.items()}
+    return out
+
+
+def simulator(run: RunSettings) -> Simulate:
+    """Simulate with ``run``'s seeds every time (common random numbers), no progress bar."""
+    return lambda scenario: run_experiment(scenario, run, progress=False)
+
+
+def fresh(run: RunSettings, replications: int) -> RunSettings:
+    """Run settings whose seeds no fitting run used."""
+    return dataclasses.replace(run, seed=run.seed + 1_000_003, replications=replications)
+
+
+SERVED = ("served", "served_ivr")  # outcomes that count as a transaction on the channel
+LOG_COLUMNS = ("timestamp", "customer", "channel", "transaction_type", "outcome", "wait")
+
+
+def transaction_log(result: ExperimentResult, start: datetime.datetime) -> list[dict[str, object]]:
+    """A transaction log from a traced run (``run.trace=true``), one row per visit, as an
+    operator's system would keep it: stamped with the arrival at the channel, replication
+    r on day ``start + r``."""
+    rows: list[dict[str, object]] = []
+    for r in result.replications:
+        assert r.trace is not None, "needs run.trace=true"
+        arrived: dict[int, float] = {}
+        day = start + datetime.timedelta(days=r.replication)
+        for _, customer, _, ttype, channel, event, t, wait in r.trace:
+            if event == "arrive":
+                arrived[customer] = t
+                continue
+            stamp = day + datetime.timedelta(minutes=arrived.get(customer, t))
+            rows.append({"timestamp": stamp.isoformat(timespec="seconds"),
+                         "customer": f"{r.replication}-{customer}", "channel": channel,
+                         "transaction_type": ttype, "outcome": event, "wait": wait})
+    return rows
+
+
+def observed_from_log(rows: Iterable[Mapping[str, str]], open_hour: int
+                      ) -> tuple[dict[str, float], dict[int, dict[str, float]]]:
+    """Shares of the day and of each hour (from opening) of the transactions a log shows
+    served per channel."""
+    day: dict[str, int] = {}
+    by_hour: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row["outcome"] not in SERVED:
+            continue
+        hour = datetime.datetime.fromisoformat(row["timestamp"]).hour - open_hour
+        channel = row["channel"]
+        day[channel] = day.get(channel, 0) + 1
+        counts = by_hour.setdefault(hour, {})
+        counts[channel] = counts.get(channel, 0) + 1
+    return normalised(day), {h: {c: v / sum(counts.values()) for c, v in counts.items()}
+                             for h, counts in sorted(by_hour.items())}

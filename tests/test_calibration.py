@@ -1,0 +1,131 @@
+"""Calibration: recovering the model's own parameters, and the shipped six-channel fit."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from sim.calibration import (
+    fit_offsets,
+    fit_wait_factor,
+    observed_from_log,
+    simulated_shares,
+    simulator,
+    transaction_log,
+    with_parameters,
+)
+from sim.experiment import run_experiment
+from sim.scenario import (
+    Arrivals,
+    Channel,
+    ChannelKind,
+    Distribution,
+    DistributionKind,
+    RunSettings,
+    Scenario,
+    Segment,
+    TransactionType,
+)
+
+CHANNELS = ["counter", "kiosk", "web"]
+TRUE_OFFSETS = {"counter": 0.0, "kiosk": -0.4, "web": 0.3}
+TRUE_WAIT_FACTOR = 2.0
+DATA = RunSettings(horizon_minutes=240, replications=20, seed=11, plots=False)
+FIT = RunSettings(horizon_minutes=240, replications=20, seed=29, plots=False)
+Z = 4.0  # a wide normal quantile: one seed pair, several channels, never flaky by chance
+
+
+def branch() -> Scenario:
+    """A counter whose queue swings from hour to hour (quiet, rush, quiet, rush), a kiosk
+    and the web: waits move the shares, so the wait sensitivity shows in hourly data."""
+    exp = DistributionKind.exponential
+    return Scenario(
+        name="branch",
+        channels={"counter": Channel(kind=ChannelKind.counter, servers=2),
+                  "kiosk": Channel(kind=ChannelKind.kiosk, servers=2, effort=0.2),
+                  "web": Channel(kind=ChannelKind.online, effort=0.5)},
+        transactions={"pay": TransactionType(service={
+            "counter": Distribution(kind=exp, mean_minutes=2.0),
+            "kiosk": Distribution(kind=exp, mean_minutes=1.5),
+            "web": Distribution(kind=exp, mean_minutes=1.0)})},
+        segments={"walk_in": Segment(
+            arrivals=Arrivals(rate_per_minute=[0.6, 2.2, 0.6, 2.2], slot_minutes=60.0),
+            mix={"pay": 1.0}, preference={"counter": 1.0, "kiosk": 0.0, "web": -0.5},
+            wait_sensitivity_per_minute=0.3)},
+    )
+
+
+def served(result, channel: str) -> int:  # type: ignore[no-untyped-def]
+    return sum(r.channels[channel]["served"] for r in result.replications)
+
+
+def test_the_share_contraction_recovers_the_offsets_that_made_the_shares() -> None:
+    truth = run_experiment(with_parameters(branch(), TRUE_OFFSETS, 1.0), DATA, progress=False)
+    observed = simulated_shares(truth, CHANNELS)
+    fit = fit_offsets(branch(), observed, simulator(FIT))
+    assert fit.converged and fit.offsets["counter"] == 0.0  # the largest share is the base
+    check = run_experiment(with_parameters(branch(), fit.offsets, 1.0), FIT, progress=False)
+    for c in ("kiosk", "web"):
+        # log-share noise of the data and of the fitting run (delta method: var ~ 1/n)
+        tolerance = Z * math.sqrt(1 / served(truth, c) + 1 / served(check, c)
+                                  + 1 / served(truth, "counter") + 1 / served(check, "counter"))
+        assert fit.offsets[c] == pytest.approx(TRUE_OFFSETS[c], abs=tolerance), (c, tolerance)
+        assert tolerance < 0.25  # the test can tell offsets 0.25 apart
+
+
+def test_a_transaction_log_recovers_the_wait_sensitivity() -> None:
+    traced = RunSettings(horizon_minutes=240, replications=20, seed=11, plots=False, trace=True)
+    truth = run_experiment(with_parameters(branch(), TRUE_OFFSETS, TRUE_WAIT_FACTOR), traced,
+                           progress=False)
+    rows = transaction_log(truth, __import__("datetime").datetime(2009, 3, 2, 8, 0))
+    observed, by_hour = observed_from_log(
+        ({k: str(v) for k, v in row.items()} for row in rows), open_hour=8)
+    assert observed == pytest.approx(simulated_shares(truth, CHANNELS), abs=1e-12)
+    assert sorted(by_hour) == [0, 1, 2, 3]
+    assert by_hour[1]["counter"] < by_hour[0]["counter"] - 0.05  # the rush hour shows
+
+    fit = fit_wait_factor(branch(), observed, by_hour, simulator(FIT), bounds=(0.0, 4.0))
+    # stated tolerance: 25% of the true factor, from 20 days of a four-hour branch; and
+    # far enough from 1 (the scenario's own value) that the data, not the start, decided
+    assert fit.wait_factor == pytest.approx(TRUE_WAIT_FACTOR, rel=0.25)
+    assert abs(fit.wait_factor - 1.0) > 0.5
+
+
+def test_the_shipped_report_is_fitted_within_one_point_and_runs_as_a_scenario(
+        tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "sim.calibrate", f"hydra.run.dir={tmp_path}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "calibration.json").read_text())
+    assert set(report["observed"]) == {"hotline", "sms", "web", "kiosk", "ussd", "app"}
+    assert report["observed"]["hotline"] == pytest.approx(0.622 / 1.001)
+    errors = {c: abs(report["fitted"][c] - report["observed"][c]) for c in report["observed"]}
+    assert max(errors.values()) == pytest.approx(report["max_abs_error"])
+    assert report["max_abs_error"] < 0.01, errors
+    assert report["fit"]["check_seed"] != report["fit"]["fitting_seed"]
+
+    rerun = tmp_path / "rerun"
+    again = subprocess.run([sys.executable, "-m", "sim", f"hydra.run.dir={rerun}",
+                            f"hydra.searchpath=[file://{tmp_path}]", "scenario=calibrated",
+                            "run.replications=5", "run.plots=false"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    summary = json.loads((rerun / "summary.json").read_text())
+    assert summary["scenario"] == "telecom_2009_calibrated"
+    hotline = summary["channels"]["hotline"]["volume_share"]["mean"]
+    assert hotline == pytest.approx(report["observed"]["hotline"], abs=0.02)
+
+
+def test_calibration_without_anything_to_fit_is_refused_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "sim.calibrate", f"hydra.run.dir={tmp_path}",
+                           "scenario=mmc"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: calibrate.observed={}: nothing to fit: give the scenario's observed_shares, "
+        "calibrate.observed or calibrate.log"]
