@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,11 +24,13 @@ from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.experiment import run_experiment
 from sim.io import write_csv, write_json
-from sim.plots import plot_switching_flows, plot_volume_shares, plot_wait_by_hour
+from sim.months import MONTHLY_KPIS, MonthsResult, run_months
+from sim.plots import plot_monthly, plot_switching_flows, plot_volume_shares, plot_wait_by_hour
 from sim.results import (
     CHANNEL_COLUMNS,
     FLOW_COLUMNS,
     HOURLY_COLUMNS,
+    MONTHLY_COLUMNS,
     REPLICATION_COLUMNS,
     TRACE_COLUMNS,
     channels_table,
@@ -35,11 +38,13 @@ from sim.results import (
     flows_table,
     hourly_table,
     kpi_table,
+    monthly_table,
+    months_summary,
     replications_table,
     summary,
     trace_rows,
 )
-from sim.scenario import MMCMScenario, MMCScenario, RunSettings, Scenario
+from sim.scenario import MMCMScenario, MMCScenario, Mode, RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed, run_job
 from sim.validate import ScenarioError, require, validate_run, validate_scenario
 
@@ -130,6 +135,34 @@ def prepare_experiment(cfg: DictConfig) -> tuple[str, tuple[Scenario, RunSetting
     return config_hash(scenario, run), (scenario, run)
 
 
+def write_months(result: MonthsResult, out: Path) -> None:
+    monthly = monthly_table(result)
+    write_json(out / "summary.json", months_summary(result))
+    write_csv(out / "monthly.csv", monthly, MONTHLY_COLUMNS)
+    if result.run.trace:
+        rows = [{"replication": r, "month": int(m) + 1, "customer": int(c),
+                 "first_channel": result.scenario_channel(f), "final_channel": result.scenario_channel(x)}
+                for r, rep in enumerate(result.replications) for rec in rep
+                if rec.journeys is not None
+                for c, f, x, m in zip(rec.journeys["customer"], rec.journeys["first"],
+                                      rec.journeys["final"], rec.journeys["month"])]
+        write_csv(out / "journeys.csv", rows, ("replication", "month", "customer",
+                                               "first_channel", "final_channel"))
+    if result.run.plots:
+        plot_monthly(monthly, result.scenario.adoption.targets, out / "monthly.png")
+
+
+def months_text(result: MonthsResult) -> str:
+    lines = ["month  e-channel share  penetration  cumulative  churned  satisfaction"]
+    for m in range(result.run.months):
+        k = {kpi: result.kpi(m, kpi).mean for kpi in MONTHLY_KPIS}
+        churned = "-" if math.isnan(k["churned"]) else f"{k['churned']:.0f}"
+        lines.append(f"{m + 1:5d}  {100 * k['e_channel_share']:14.1f}%  "
+                     f"{100 * k['penetration']:10.1f}%  {100 * k['penetration_cumulative']:9.1f}%"
+                     f"  {churned:>7}  {k['satisfaction']:12.3f}")
+    return "\n".join(lines)
+
+
 def write_outputs(result: Any, out: Path) -> None:
     channels, hourly, flows = channels_table(result), hourly_table(result), flows_table(result)
     write_json(out / "summary.json", summary(result))
@@ -161,8 +194,14 @@ def main(cfg: DictConfig) -> None:
     except ScenarioError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    result = run_experiment(scenario, run)
     out = Path(HydraConfig.get().runtime.output_dir)
+    if run.mode is Mode.months:
+        months = run_months(scenario, run)
+        write_months(months, out)
+        print(months_text(months))
+        print(f"\nresults in {out}")
+        return
+    result = run_experiment(scenario, run)
     write_outputs(result, out)
     print(kpi_table(result))
     print(f"\nresults in {out}")

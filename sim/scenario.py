@@ -41,6 +41,11 @@ class ResponseKind(Enum):
     hill = "hill"  # max_uplift * units^h / (scale_units^h + units^h), h <= 1 keeps it concave
 
 
+class Mode(Enum):
+    day = "day"  # replications of one day (or a steady-state run)
+    months = "months"  # a customer population over months, learning from experience
+
+
 class Steering(Enum):
     preference = "preference"  # choose by logit over preferences (high-value customers)
     cheapest = "cheapest"  # steered to the cheapest eligible channel that is open
@@ -199,6 +204,28 @@ class Satisfaction:
 
 
 @dataclass
+class Learning:
+    """How a customer's preference score for a channel moves with experience (months)."""
+
+    enabled: bool = True  # false: scores never move (no learning, no decay)
+    rate: float = 0.5  # score change per visit, per unit of (visit score - neutral_score)
+    neutral_score: float = 0.6  # a visit scoring this (peak-end, in [0, 1]) changes nothing
+    decay_per_month: float = 0.1  # an unused channel's score moves this share back to the segment's
+    satisfaction_memory: float = 0.3  # weight of the month's journeys in satisfaction
+
+
+@dataclass
+class Adoption:
+    """A customer population over months (``run.mode=months``); see sim/months.py."""
+
+    transactions_per_month: Dict[str, float] = field(default_factory=dict)  # segment -> mean; 1
+    score_sd: float = 0.5  # customers' scores around their segment's preference (utility)
+    day_replications: int = 2  # representative days per month, for waits and abandonment
+    learning: Learning = field(default_factory=Learning)
+    targets: Dict[str, float] = field(default_factory=dict)  # monthly KPI -> target (plot lines)
+
+
+@dataclass
 class Scenario:
     name: str = "scenario"
     open_hour: int = 8  # clock hour at minute 0, for labels
@@ -211,6 +238,7 @@ class Scenario:
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
     # channel -> share of transactions observed in the field (a calibration target)
     observed_shares: Dict[str, float] = field(default_factory=dict)
+    adoption: Adoption = field(default_factory=Adoption)  # run.mode=months
 
 
 @dataclass
@@ -238,3 +266,6 @@ class RunSettings:
     seed: int = 20261123
     trace: bool = False  # keep a per-visit record (trace.csv); off streams statistics only
     plots: bool = True
+    mode: Mode = Mode.day
+    months: int = 12  # run.mode=months
+    customers: int = 20000  # run.mode=months: the population sampled

@@ -62,6 +62,8 @@ def validate_run(run: RunSettings, prefix: str = "run") -> None:
     )
     require(run.replications >= 1, f"{prefix}.replications", run.replications, "need at least 1")
     require(run.seed >= 0, f"{prefix}.seed", run.seed, "a seed must be >= 0")
+    require(run.months >= 1, f"{prefix}.months", run.months, "need at least 1")
+    require(run.customers >= 1, f"{prefix}.customers", run.customers, "need at least 1")
 
 
 def validate_distribution(dist: Distribution, path: str) -> None:
@@ -163,6 +165,7 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
     for cname, campaign in scenario.campaigns.items():
         validate_campaign(scenario, campaign, f"{prefix}.campaigns.{cname}")
+    validate_adoption(scenario, f"{prefix}.adoption")
     for observed, share in scenario.observed_shares.items():
         require(observed in channels, f"{prefix}.observed_shares.{observed}", share,
                 "not a channel of the scenario")
@@ -178,6 +181,24 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
     for key in ("peak_weight", "balk_score", "abandon_score", "failure_score", "lost_score"):
         _probability(f"{prefix}.satisfaction.{key}", getattr(sat, key))
     _positive(f"{prefix}.satisfaction.wait_scale_minutes", sat.wait_scale_minutes)
+
+
+def validate_adoption(scenario: Scenario, p: str) -> None:
+    a = scenario.adoption
+    for seg, n in a.transactions_per_month.items():
+        require(seg in scenario.segments, f"{p}.transactions_per_month.{seg}", n,
+                "not a segment of the scenario")
+        _non_negative(f"{p}.transactions_per_month.{seg}", n)
+    _non_negative(f"{p}.score_sd", a.score_sd)
+    require(a.day_replications >= 1, f"{p}.day_replications", a.day_replications, "need at least 1")
+    _non_negative(f"{p}.learning.rate", a.learning.rate)
+    for key in ("neutral_score", "decay_per_month", "satisfaction_memory"):
+        _probability(f"{p}.learning.{key}", getattr(a.learning, key))
+    for kpi, target in a.targets.items():
+        require(kpi in ("e_channel_share", "penetration", "penetration_cumulative"),
+                f"{p}.targets.{kpi}", target,
+                "targets are drawn for e_channel_share, penetration, penetration_cumulative")
+        _probability(f"{p}.targets.{kpi}", target)
 
 
 def validate_campaign(scenario: Scenario, campaign: Campaign, p: str) -> None:

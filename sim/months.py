@@ -1,0 +1,282 @@
+"""Months of a customer population whose channel preferences learn from experience
+(``run.mode=months``).
+
+Each month:
+
+1. A **representative day** of the scenario in SimPy (``adoption.day_replications``
+   replications, the scenario's own volumes: the population is a sample of its
+   customers), with each segment's preferences moved by how far its sampled customers'
+   scores have moved from the segment's: the day's queues answer to this month's habits.
+   It gives each channel's mean wait, chance of waiting and of abandoning or balking.
+2. Every customer's **transactions** (Poisson, ``adoption.transactions_per_month`` per
+   segment; types from the segment's mix) choose a channel by the logit on their own
+   scores, the channel's effort and promotion, and the day's announced wait.  A visit
+   waits (exponential, given the day's mean and chance of waiting), may be abandoned
+   (staffed and kiosk channels) and may fail (the channel's success for the type, digital
+   skill included); a journey that did not succeed falls back to the customer's best
+   staffed channel for the type, which serves it.
+3. **Learning** (``adoption.learning``): each visit scores peak-end as in the day model
+   (``scenario.satisfaction``: the worst moment and the last, weighted by
+   ``peak_weight``); the channel's score moves by ``rate * (score - neutral)``.  Scores
+   of channels a customer did not use drift back toward the segment's by ``decay`` a
+   month.  All of a month's transactions choose with the scores of the month's start.
+4. **KPIs** of the month (``MONTHLY_KPIS``).
+
+Replications are independent populations; every KPI gets a Student-t CI over them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from sim.experiment import Estimate, estimate, run_experiment
+from sim.model import Model
+from sim.rng import stream_key
+from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
+
+DAYS_PER_MONTH = 30
+CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
+MONTHLY_KPIS = ("transactions", "e_channel_share", "penetration", "penetration_cumulative",
+                "churned", "churn_rate", "satisfaction", "cost_per_transaction")
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a representative day says about each channel (by channel index)."""
+
+    wait_mean: np.ndarray  # minutes, announced to choosers
+    p_wait: np.ndarray
+    p_abandon: np.ndarray  # abandoned or balked, per arrival
+    cost_per_transaction: float
+
+
+@dataclass
+class MonthRecord:
+    """One month of one population: KPIs and, when traced, every journey."""
+
+    kpis: dict[str, float]
+    active: dict[str, int]  # customers who visited each channel
+    journeys: Optional[dict[str, np.ndarray]] = None  # customer, first, final, month
+
+
+@dataclass
+class Population:
+    segment: np.ndarray  # segment index per customer
+    score: np.ndarray  # customer x channel: preference, utility units
+    satisfaction: np.ndarray  # peak-end memory per customer, in [0, 1]
+    e_used: list[np.ndarray] = field(default_factory=list)  # per month: used an e-channel
+    ever_e: Optional[np.ndarray] = None
+
+
+class Months:
+    """The population, its channels and what the scenario says about them."""
+
+    def __init__(self, scenario: Scenario, run: RunSettings, replication: int) -> None:
+        self.scenario, self.run, self.replication = scenario, run, replication
+        self.adoption = scenario.adoption
+        self.channels = list(scenario.channels)
+        self.segments = list(scenario.segments)
+        self.e_channel = np.array([scenario.channels[c].kind in SELF_SERVICE_KINDS
+                                   for c in self.channels])
+        self.staffed = np.array([scenario.channels[c].kind in STAFFED_KINDS for c in self.channels])
+        self.baseline = np.array([[seg.preference.get(c, 0.0) for c in self.channels]
+                                  for seg in scenario.segments.values()])
+        self.rng = np.random.default_rng(np.random.SeedSequence(
+            run.seed, spawn_key=(replication, stream_key("months"))))
+        # base utilities and success per (segment, type) from the day model's own options
+        day = Model(scenario, dataclasses.replace(run, trace=False), replication)
+        index = {c: k for k, c in enumerate(self.channels)}
+        self.options: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        states = {state.name: state for state in day.segments}
+        for s, name in enumerate(self.segments):
+            state = states[name]
+            for ttype, options in state.options.items():
+                chans = np.array([index[o.channel.name] for o in options])
+                base = np.array([o.base_utility for o in options]) - self.baseline[s, chans]
+                self.options[(s, ttype)] = (chans, base, np.array([o.success for o in options]))
+        self.population = self._draw_population()
+
+    def _draw_population(self) -> Population:
+        a = self.adoption
+        freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
+        volume = np.array([seg.arrivals.daily_volume or 1.0 for seg in self.scenario.segments.values()])
+        weights = volume / np.maximum(freq, 1e-9)
+        segment = self.rng.choice(len(self.segments), size=self.run.customers, p=weights / weights.sum())
+        n = self.run.customers
+        score = self.baseline[segment] + self.rng.normal(0.0, a.score_sd, (n, len(self.channels)))
+        return Population(segment, score, np.full(n, a.learning.neutral_score),
+                          ever_e=np.zeros(n, dtype=bool))
+
+    # ------------------------------------------------------------------ a month
+
+    def conditions(self, month: int) -> Conditions:
+        """The representative day with this month's habits."""
+        shifted = copy.deepcopy(self.scenario)
+        p = self.population
+        for s, seg in enumerate(shifted.segments.values()):
+            mine = p.segment == s
+            if mine.any():
+                drift = (p.score[mine] - self.baseline[s]).mean(axis=0)
+                for k, c in enumerate(self.channels):
+                    seg.preference[c] = seg.preference.get(c, 0.0) + float(drift[k])
+        day_run = dataclasses.replace(self.run, replications=self.adoption.day_replications,
+                                      seed=self.run.seed + 7919 * (month + 1)
+                                      + 104729 * self.replication, trace=False)
+        result = run_experiment(shifted, day_run, progress=False)
+
+        def channel_mean(kpi: str) -> np.ndarray:
+            values = [result.channel_kpi(c, kpi).mean for c in self.channels]
+            return np.nan_to_num(np.array(values, dtype=float))
+
+        arrivals = channel_mean("arrivals")
+        lost = channel_mean("abandoned") + channel_mean("balked")
+        return Conditions(channel_mean("wait_mean"), channel_mean("p_wait"),
+                          np.divide(lost, arrivals, out=np.zeros_like(lost), where=arrivals > 0),
+                          float(np.nan_to_num(result.kpi("cost_per_transaction").mean)))
+
+    def month(self, month: int, trace: bool = False) -> MonthRecord:
+        a, p, rng = self.adoption, self.population, self.rng
+        cond = self.conditions(month)
+        n, n_channels = len(p.segment), len(self.channels)
+        freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
+        counts = rng.poisson(freq[p.segment])
+        customer = np.repeat(np.arange(n), counts)
+        seg_of = p.segment[customer]
+        first = np.full(len(customer), -1)
+        final = np.full(len(customer), -1)
+        experience = np.zeros(len(customer))
+        sat = self.scenario.satisfaction
+        wait_sens = np.array([seg.wait_sensitivity_per_minute
+                              for seg in self.scenario.segments.values()])
+        updates: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # customers, channels, e
+
+        for s, name in enumerate(self.segments):
+            rows = np.flatnonzero(seg_of == s)
+            mix = self.scenario.segments[name].mix
+            types = list(mix)
+            drawn = rng.choice(len(types), size=len(rows), p=np.array([mix[t] for t in types]))
+            for t, ttype in enumerate(types):
+                idx = rows[drawn == t]
+                if not len(idx):
+                    continue
+                chans, base, success = self.options[(s, ttype)]
+                who = customer[idx]
+                utility = (base + p.score[who][:, chans] - wait_sens[s] * cond.wait_mean[chans]
+                           + rng.gumbel(size=(len(idx), len(chans))))
+                k = utility.argmax(axis=1)
+                ch = chans[k]
+                waited = rng.random(len(idx)) < cond.p_wait[ch]
+                mean_if_waited = cond.wait_mean[ch] / np.maximum(cond.p_wait[ch], 1e-12)
+                wait = np.where(waited, rng.exponential(1.0, len(idx)) * mean_if_waited, 0.0)
+                abandoned = rng.random(len(idx)) < cond.p_abandon[ch]
+                ok = ~abandoned & (rng.random(len(idx)) < success[k])
+                moment = np.exp(-wait / sat.wait_scale_minutes)
+                end = np.where(ok, moment,
+                               np.where(abandoned, sat.abandon_score, sat.failure_score))
+                e = sat.peak_weight * np.minimum(moment, end) + (1 - sat.peak_weight) * end
+                updates.append((who, ch, e))
+                first[idx], experience[idx] = ch, e
+                final[idx] = np.where(ok, ch, -1)
+                # a journey that did not succeed ends at the best staffed channel, if any
+                staffed = self.staffed[chans]
+                if staffed.any() and (~ok).any():
+                    fb_cols = np.flatnonzero(staffed)
+                    miss = np.flatnonzero(~ok)
+                    u_fb = utility[np.ix_(miss, fb_cols)]
+                    fb = chans[fb_cols[u_fb.argmax(axis=1)]]
+                    waited = rng.random(len(miss)) < cond.p_wait[fb]
+                    w = np.where(waited, rng.exponential(1.0, len(miss))
+                                 * cond.wait_mean[fb] / np.maximum(cond.p_wait[fb], 1e-12), 0.0)
+                    e_fb = np.exp(-w / sat.wait_scale_minutes)
+                    updates.append((who[miss], fb, e_fb))
+                    final[idx[miss]] = fb
+                    # the journey: worst of both visits, ending on the fallback
+                    experience[idx[miss]] = (sat.peak_weight * np.minimum(e[miss], e_fb)
+                                             + (1 - sat.peak_weight) * e_fb)
+
+        used = np.zeros((n, n_channels), dtype=bool)
+        for who, ch, _ in updates:
+            used[who, ch] = True
+        if a.learning.enabled:
+            for who, ch, e in updates:
+                np.add.at(p.score, (who, ch), a.learning.rate * (e - a.learning.neutral_score))
+            drift = a.learning.decay_per_month * (self.baseline[p.segment] - p.score)
+            p.score += np.where(used, 0.0, drift)
+        journeys_of = np.bincount(customer, minlength=n)
+        mean_e = np.bincount(customer, weights=experience, minlength=n) / np.maximum(journeys_of, 1)
+        memory = a.learning.satisfaction_memory
+        p.satisfaction = np.where(journeys_of > 0,
+                                  (1 - memory) * p.satisfaction + memory * mean_e, p.satisfaction)
+
+        e_used = (used & self.e_channel).any(axis=1)
+        p.e_used.append(e_used)
+        assert p.ever_e is not None
+        p.ever_e |= e_used
+        completed = final >= 0
+        kpis = {
+            "transactions": float(len(customer)),
+            "e_channel_share": _ratio(np.sum(self.e_channel[final[completed]]), completed.sum()),
+            "penetration": float(e_used.mean()),
+            "penetration_cumulative": float(p.ever_e.mean()),
+            "churned": math.nan, "churn_rate": math.nan,
+            "satisfaction": float(p.satisfaction.mean()),
+            "cost_per_transaction": cond.cost_per_transaction,
+        }
+        if len(p.e_used) > CHURN_MONTHS:
+            before = p.e_used[-1 - CHURN_MONTHS]
+            since = np.any(p.e_used[-CHURN_MONTHS:], axis=0)
+            churned = before & ~since
+            kpis["churned"] = float(churned.sum())
+            kpis["churn_rate"] = _ratio(churned.sum(), before.sum())
+        active = {c: int(used[:, k].sum()) for k, c in enumerate(self.channels)}
+        journeys = None
+        if trace:
+            journeys = {"customer": customer, "first": first, "final": final,
+                        "month": np.full(len(customer), month)}
+        return MonthRecord(kpis, active, journeys)
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a) / float(b) if b else math.nan
+
+
+@dataclass
+class MonthsResult:
+    scenario: Scenario
+    run: RunSettings
+    replications: list[list[MonthRecord]]  # replication -> month
+
+    def kpi(self, month: int, name: str) -> Estimate:
+        return estimate(r[month].kpis[name] for r in self.replications)
+
+    def scenario_channel(self, index: int) -> str:
+        """A channel's name from its index in a journey record ("lost" for -1)."""
+        return list(self.scenario.channels)[index] if index >= 0 else "lost"
+
+    def active(self, month: int, channel: str) -> Estimate:
+        return estimate(float(r[month].active[channel]) for r in self.replications)
+
+
+def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
+               ) -> MonthsResult:
+    """``run.replications`` populations over ``run.months`` months."""
+    from tqdm import tqdm
+
+    reps = []
+    bar = tqdm(total=run.replications * run.months, desc="months", unit="month",
+               disable=None if progress is None else not progress, leave=False)
+    for r in range(run.replications):
+        months = Months(scenario, run, r)
+        records = []
+        for m in range(run.months):
+            records.append(months.month(m, trace=run.trace))
+            bar.update()
+        reps.append(records)
+    bar.close()
+    return MonthsResult(scenario, run, reps)
