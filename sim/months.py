@@ -28,9 +28,11 @@ Replications are independent populations; every KPI gets a Student-t CI over the
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -39,11 +41,13 @@ from sim.experiment import Estimate, estimate, run_experiment
 from sim.model import Model
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
+from sim.validate import require
 
 DAYS_PER_MONTH = 30
 CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
 MONTHLY_KPIS = ("transactions", "e_channel_share", "penetration", "penetration_cumulative",
-                "churned", "churn_rate", "satisfaction", "cost_per_transaction")
+                "churned", "churn_rate", "satisfaction", "cost_per_transaction",
+                "contacted", "promotion_spend")
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class Months:
         self.population = self._draw_population()
 
     def _draw_population(self) -> Population:
+        if self.adoption.customer_table:
+            return self._table_population(Path(self.adoption.customer_table))
         a = self.adoption
         freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
         volume = np.array([seg.arrivals.daily_volume or 1.0 for seg in self.scenario.segments.values()])
@@ -111,6 +117,29 @@ class Months:
         n = self.run.customers
         score = self.baseline[segment] + self.rng.normal(0.0, a.score_sd, (n, len(self.channels)))
         return Population(segment, score, np.full(n, a.learning.neutral_score),
+                          ever_e=np.zeros(n, dtype=bool))
+
+    def _table_population(self, path: Path) -> Population:
+        """Every customer of the table, scored by the field's formula (``ScoreWeights``)."""
+        w = self.adoption.score
+        with path.open(newline="") as f:
+            rows = list(csv.DictReader(f))
+        require(bool(rows), "scenario.adoption.customer_table", str(path), "has no customers")
+        segment = np.empty(len(rows), dtype=int)
+        score = np.empty((len(rows), len(self.channels)))
+        for i, row in enumerate(rows):
+            name = row.get("segment", "")
+            require(name in self.segments, "scenario.adoption.customer_table", str(path),
+                    f"row {i + 2}: segment {name!r} is not a segment of the scenario")
+            segment[i] = s = self.segments.index(name)
+            for k, c in enumerate(self.channels):
+                uses = float(row.get(f"usage_{c}") or 0)
+                score[i, k] = (self.baseline[s, k] + w.usage * math.log1p(uses)
+                               + w.potential * float(row.get(f"potential_{c}") or 0)
+                               + (w.frequency_bonus if uses >= w.frequent_uses else 0.0)
+                               - w.complaint_penalty * float(row.get(f"complaints_{c}") or 0))
+        n = len(rows)
+        return Population(segment, score, np.full(n, self.adoption.learning.neutral_score),
                           ever_e=np.zeros(n, dtype=bool))
 
     # ------------------------------------------------------------------ a month
@@ -140,9 +169,35 @@ class Months:
                           np.divide(lost, arrivals, out=np.zeros_like(lost), where=arrivals > 0),
                           float(np.nan_to_num(result.kpi("cost_per_transaction").mean)))
 
+    def contacts(self, month: int) -> tuple[np.ndarray, int, float]:
+        """This month's campaign contacts: utility added per customer and channel, how
+        many were contacted, what it cost."""
+        p, rng = self.population, self.rng
+        boost = np.zeros_like(p.score)
+        contacted, spend = 0, 0.0
+        index = {c: k for k, c in enumerate(self.channels)}
+        for campaign in self.scenario.campaigns.values():
+            end = campaign.end_month if campaign.end_month is not None else month + 1
+            if not campaign.contacts_per_month or not campaign.start_month <= month + 1 <= end:
+                continue
+            promoted = np.array([index[c] for c in campaign.channels])
+            eligible = np.ones(len(p.segment), dtype=bool)
+            if campaign.segments:
+                eligible &= np.isin(p.segment, [self.segments.index(s) for s in campaign.segments])
+            if campaign.min_score is not None:
+                eligible &= p.score[:, promoted].max(axis=1) >= campaign.min_score
+            pool = np.flatnonzero(eligible)
+            chosen = rng.choice(pool, size=min(campaign.contacts_per_month, len(pool)),
+                                replace=False)
+            boost[np.ix_(chosen, promoted)] += campaign.contact_uplift
+            contacted += len(chosen)
+            spend += len(chosen) * campaign.unit_cost
+        return boost, contacted, spend
+
     def month(self, month: int, trace: bool = False) -> MonthRecord:
         a, p, rng = self.adoption, self.population, self.rng
         cond = self.conditions(month)
+        boost, contacted, spend = self.contacts(month)
         n, n_channels = len(p.segment), len(self.channels)
         freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
         counts = rng.poisson(freq[p.segment])
@@ -167,7 +222,8 @@ class Months:
                     continue
                 chans, base, success = self.options[(s, ttype)]
                 who = customer[idx]
-                utility = (base + p.score[who][:, chans] - wait_sens[s] * cond.wait_mean[chans]
+                utility = (base + p.score[who][:, chans] + boost[who][:, chans]
+                           - wait_sens[s] * cond.wait_mean[chans]
                            + rng.gumbel(size=(len(idx), len(chans))))
                 k = utility.argmax(axis=1)
                 ch = chans[k]
@@ -227,6 +283,7 @@ class Months:
             "churned": math.nan, "churn_rate": math.nan,
             "satisfaction": float(p.satisfaction.mean()),
             "cost_per_transaction": cond.cost_per_transaction,
+            "contacted": float(contacted), "promotion_spend": spend,
         }
         if len(p.e_used) > CHURN_MONTHS:
             before = p.e_used[-1 - CHURN_MONTHS]

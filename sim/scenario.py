@@ -182,6 +182,16 @@ class Campaign:
     response: ResponseCurve = field(default_factory=ResponseCurve)
     responsiveness: Dict[str, float] = field(default_factory=dict)  # segment -> factor (1)
     units: Dict[str, float] = field(default_factory=dict)  # segment -> units spent
+    # run.mode=months: from start_month to end_month (1 = the first; None: to the end) it
+    # contacts contacts_per_month customers a month (unit_cost each) among its segments'
+    # customers whose score for a promoted channel is at least min_score (None: anyone);
+    # a contacted customer's utility for the promoted channels rises by contact_uplift
+    # that month (what they then experience, they remember)
+    start_month: int = 1
+    end_month: Optional[int] = None
+    contacts_per_month: int = 0
+    min_score: Optional[float] = None
+    contact_uplift: float = 1.0
 
 
 @dataclass
@@ -215,11 +225,26 @@ class Learning:
 
 
 @dataclass
+class ScoreWeights:
+    """The field's preference score from a customer table, per channel, added to the
+    segment's preference: usage * log(1 + uses) + potential * flag + frequency_bonus if
+    uses >= frequent_uses - complaint_penalty * complaints (utility units)."""
+
+    usage: float = 0.5
+    potential: float = 0.5
+    frequency_bonus: float = 0.3
+    frequent_uses: int = 5
+    complaint_penalty: float = 0.7
+
+
+@dataclass
 class Adoption:
     """A customer population over months (``run.mode=months``); see sim/months.py."""
 
     transactions_per_month: Dict[str, float] = field(default_factory=dict)  # segment -> mean; 1
-    score_sd: float = 0.5  # customers' scores around their segment's preference (utility)
+    score_sd: float = 0.5  # drawn scores: normal around the segment's preference (utility)
+    customer_table: Optional[str] = None  # CSV of customers: scores from the field's formula
+    score: ScoreWeights = field(default_factory=ScoreWeights)
     day_replications: int = 2  # representative days per month, for waits and abandonment
     learning: Learning = field(default_factory=Learning)
     targets: Dict[str, float] = field(default_factory=dict)  # monthly KPI -> target (plot lines)

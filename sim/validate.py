@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from sim.scenario import (
     SELF_SERVICE_KINDS,
@@ -190,6 +191,9 @@ def validate_adoption(scenario: Scenario, p: str) -> None:
                 "not a segment of the scenario")
         _non_negative(f"{p}.transactions_per_month.{seg}", n)
     _non_negative(f"{p}.score_sd", a.score_sd)
+    if a.customer_table:
+        require(Path(a.customer_table).is_file(), f"{p}.customer_table", a.customer_table,
+                "no such file")
     require(a.day_replications >= 1, f"{p}.day_replications", a.day_replications, "need at least 1")
     _non_negative(f"{p}.learning.rate", a.learning.rate)
     for key in ("neutral_score", "decay_per_month", "satisfaction_memory"):
@@ -203,6 +207,13 @@ def validate_adoption(scenario: Scenario, p: str) -> None:
 
 def validate_campaign(scenario: Scenario, campaign: Campaign, p: str) -> None:
     require(bool(campaign.channels), f"{p}.channels", [], "a campaign promotes at least one channel")
+    require(campaign.contacts_per_month >= 0, f"{p}.contacts_per_month",
+            campaign.contacts_per_month, "must be >= 0")
+    require(campaign.start_month >= 1, f"{p}.start_month", campaign.start_month,
+            "months count from 1")
+    if campaign.end_month is not None:
+        require(campaign.end_month >= campaign.start_month, f"{p}.end_month",
+                campaign.end_month, f"must not come before start_month ({campaign.start_month})")
     for name in campaign.channels:
         ch = scenario.channels.get(name)
         require(ch is not None and ch.kind in SELF_SERVICE_KINDS, f"{p}.channels", name,

@@ -113,3 +113,61 @@ def test_churn_and_penetration_agree_with_a_recount_of_every_journey() -> None:
         assert rec.kpis["churned"] == churned
         assert rec.kpis["churn_rate"] == pytest.approx(churned / used[m - CHURN_MONTHS].sum())
     assert any(rec.kpis["churned"] > 0 for rec in records[CHURN_MONTHS:])  # not vacuous
+
+
+def campaigned(min_score: float | None) -> Scenario:
+    """Most customers far from the web, a few close to it; a push to 400 a month for
+    three months, to anyone or only to those already close."""
+    from sim.scenario import Campaign
+
+    scenario = town(counters=2)
+    scenario.segments["residents"].preference = {"counter": 0.5, "web": -2.0}
+    scenario.adoption.score_sd = 1.2
+    scenario.campaigns = {"push": Campaign(channels=["web"], unit_cost=2.0, start_month=1,
+                                           end_month=3, contacts_per_month=400,
+                                           min_score=min_score, contact_uplift=2.0)}
+    return scenario
+
+
+def test_a_campaign_aimed_at_high_score_customers_buys_more_share_than_the_same_spend_spread(
+        ) -> None:
+    spread, aimed = run(campaigned(None)), run(campaigned(-0.5))
+    none = run(_without_campaign())
+    spend = {name: sum(r.kpi(m, "promotion_spend").mean for m in range(MONTHS))
+             for name, r in (("spread", spread), ("aimed", aimed))}
+    assert spend["spread"] == 3 * 400 * 2.0  # every contact made, three months
+    assert 0 < spend["aimed"] <= spend["spread"]  # fewer may be close enough to reach
+    last = 2  # the campaign's last month
+    gain = {name: result.kpi(last, "e_channel_share").mean - none.kpi(last, "e_channel_share").mean
+            for name, result in (("spread", spread), ("aimed", aimed))}
+    assert gain["aimed"] - gain["spread"] > Z * math.hypot(noise(spread, last),
+                                                           noise(aimed, last)), gain
+    assert gain["spread"] > 0, gain  # the spread push works too, only less
+    # more share for no more money: more per unit of spend
+
+
+def _without_campaign() -> Scenario:
+    scenario = campaigned(None)
+    scenario.campaigns = {}
+    return scenario
+
+
+def test_a_customer_table_scores_each_customer_by_the_fields_formula(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    table = tmp_path / "customers.csv"
+    table.write_text("customer_id,segment,usage_web,potential_web,complaints_web,usage_counter\n"
+                     "a,residents,0,0,0,10\n"
+                     "b,residents,9,1,0,0\n"
+                     "c,residents,4,1,2,1\n")
+    scenario = town()
+    scenario.adoption.customer_table = str(table)
+    months = Months(scenario, RunSettings(horizon_minutes=240, replications=1, seed=1,
+                                          plots=False, months=1), 0)
+    score = months.population.score
+    w = scenario.adoption.score  # usage 0.5, potential 0.5, bonus 0.3 from 5 uses, penalty 0.7
+    web, counter = 0.0, 0.5  # the segment's preferences
+    assert score[:, 1] == pytest.approx([web, web + 0.5 * math.log(10) + 0.5 + 0.3,
+                                         web + 0.5 * math.log(5) + 0.5 - 1.4])
+    assert score[:, 0] == pytest.approx([counter + 0.5 * math.log(11) + 0.3, counter,
+                                         counter + 0.5 * math.log(2)])
+    assert (w.usage, w.potential, w.frequency_bonus, w.frequent_uses, w.complaint_penalty) == (
+        0.5, 0.5, 0.3, 5, 0.7)
