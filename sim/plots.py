@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib loads when a figure is drawn: a run without plots skips it
+    from matplotlib.figure import Figure
 
 from sim.io import write_bytes_atomic
 
@@ -16,6 +17,8 @@ Rows = list[dict[str, Any]]
 
 def new_figure(width: float, height: float) -> tuple[Figure, Any]:
     """A figure without pyplot: no global backend is chosen or changed (notebooks keep theirs)."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height))
     return fig, fig.add_subplot()
 
