@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-optimize clean
+.PHONY: run test lint bench bench-optimize bench-sweep bench-months clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ bench: $(STAMP)
 
 bench-optimize: $(STAMP)
 	$(BIN)/python benchmarks/bench_optimize.py --seeds 1 2 3 4
+
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py
+
+bench-months: $(STAMP)
+	$(BIN)/python benchmarks/bench_months.py
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache

@@ -74,6 +74,7 @@ class Population:
     segment: np.ndarray  # segment index per customer
     score: np.ndarray  # customer x channel: preference, utility units
     satisfaction: np.ndarray  # peak-end memory per customer, in [0, 1]
+    last_used: np.ndarray  # customer x channel: the last month (0-based) it was used, -1 never
     e_used: list[np.ndarray] = field(default_factory=list)  # per month: used an e-channel
     ever_e: Optional[np.ndarray] = None
 
@@ -117,7 +118,7 @@ class Months:
         n = self.run.customers
         score = self.baseline[segment] + self.rng.normal(0.0, a.score_sd, (n, len(self.channels)))
         return Population(segment, score, np.full(n, a.learning.neutral_score),
-                          ever_e=np.zeros(n, dtype=bool))
+                          np.full((n, len(self.channels)), -1), ever_e=np.zeros(n, dtype=bool))
 
     def _table_population(self, path: Path) -> Population:
         """Every customer of the table, scored by the field's formula (``ScoreWeights``)."""
@@ -140,7 +141,7 @@ class Months:
                                - w.complaint_penalty * float(row.get(f"complaints_{c}") or 0))
         n = len(rows)
         return Population(segment, score, np.full(n, self.adoption.learning.neutral_score),
-                          ever_e=np.zeros(n, dtype=bool))
+                          np.full((n, len(self.channels)), -1), ever_e=np.zeros(n, dtype=bool))
 
     # ------------------------------------------------------------------ a month
 
@@ -259,6 +260,7 @@ class Months:
         used = np.zeros((n, n_channels), dtype=bool)
         for who, ch, _ in updates:
             used[who, ch] = True
+        p.last_used[used] = month
         if a.learning.enabled:
             for who, ch, e in updates:
                 np.add.at(p.score, (who, ch), a.learning.rate * (e - a.learning.neutral_score))

@@ -171,3 +171,18 @@ def test_a_customer_table_scores_each_customer_by_the_fields_formula(tmp_path) -
                                          counter + 0.5 * math.log(2)])
     assert (w.usage, w.potential, w.frequency_bonus, w.frequent_uses, w.complaint_penalty) == (
         0.5, 0.5, 0.3, 5, 0.7)
+
+
+def test_each_customer_remembers_the_last_month_they_used_each_channel() -> None:
+    months = Months(town(), RunSettings(horizon_minutes=240, replications=1, seed=3, plots=False,
+                                        months=3, customers=300), 0)
+    records = [months.month(m, trace=True) for m in range(3)]
+    expected = np.full((300, 2), -1)
+    for m, rec in enumerate(records):
+        j = rec.journeys
+        assert j is not None
+        expected[j["customer"], j["first"]] = m
+        fell_back = j["final"] >= 0
+        expected[j["customer"][fell_back], j["final"][fell_back]] = m
+    assert (months.population.last_used == expected).all()
+    assert (expected == -1).any() and (expected == 2).any()
