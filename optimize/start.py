@@ -27,6 +27,7 @@ from optimize.solve import SolveResult, solve
 
 RETRIES = 3  # max_diversion: re-solve with the budget less the roster's overrun
 PLAIN_GAP_SHARE = 0.1  # of settings.gap, for the solve without shifts
+PLAIN_TIME_SHARE = 0.1  # of settings.time_limit_s, for each solve without shifts
 
 
 def roster(need: Sequence[int], shifts: Sequence[Shift], cost_per_slot: float
@@ -60,7 +61,8 @@ def first_solution(m: Model, settings: OptimizeSettings, budget: float
     assert m.extra_shift_cost is not None, "only the model with shifts needs a start"
     # closer than the gap asked for: the start's distance from the optimum adds to the gap
     # the solver must then prove, and the plain model is quick to close
-    plain = dataclasses.replace(settings, shifts=[], gap=settings.gap * PLAIN_GAP_SHARE)
+    plain = dataclasses.replace(settings, shifts=[], gap=settings.gap * PLAIN_GAP_SHARE,
+                                time_limit_s=settings.time_limit_s * PLAIN_TIME_SHARE)
     plain_budget = budget
     for _ in range(RETRIES):
         p = build(m.data, plain, plain_budget)
@@ -139,9 +141,11 @@ def _spend(m: Model, start: dict[str, float]) -> float:
 def build_and_solve(data: PlanningData, settings: OptimizeSettings, budget: float
                     ) -> tuple[Model, SolveResult]:
     """Build the model and solve it, from a first solution when it has shift patterns.
-    The result's seconds include finding the start."""
+    The result's seconds include finding the start, which comes out of the time limit."""
     began = time.perf_counter()
     m = build(data, settings, budget)
     start = first_solution(m, settings, budget) if settings.shifts else None
-    result = solve(m.problem, settings, start)
+    left = settings.time_limit_s - (time.perf_counter() - began)
+    result = solve(m.problem, dataclasses.replace(
+        settings, time_limit_s=max(left, PLAIN_TIME_SHARE * settings.time_limit_s)), start)
     return m, dataclasses.replace(result, seconds=time.perf_counter() - began)
