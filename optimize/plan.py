@@ -63,7 +63,8 @@ def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: flo
     rate = {key: max(0.0, _value(e)) for key, e in m.rate.items()}
     slots = {(s.channel, s.slot): s for s in data.staffed}
     required = {key: slots[key].required_staff(rate[key]) for key in slots}
-    spend = {kind: _value(e) for kind, e in m.spend.items()}
+    # spend is never negative; a solver's -1e-9 would print as "-0"
+    spend = {kind: max(0.0, _value(e)) for kind, e in m.spend.items()}
     spend["total"] = sum(spend.values())
     # staff hours today that the plan does not need: reported, not credited to the budget
     savings = sum(s.staff_cost * max(0, s.base_staff - staff[(s.channel, s.slot)])
