@@ -73,13 +73,16 @@ def swept_keys(sweep_dir: Path) -> list[str]:
 
 
 def job_dirs(sweep_dir: Path) -> list[tuple[int, Path]]:
-    """(job number, folder) of every job Hydra started under the sweep folder."""
+    """(job number, folder) of every job Hydra started under the sweep folder (the number
+    from the job's record, or from Hydra's config for a job that left none)."""
     jobs = []
     for hydra_yaml in sweep_dir.glob("**/.hydra/hydra.yaml"):
         job_dir = hydra_yaml.parent.parent
         if job_dir == sweep_dir:
             continue
-        jobs.append((int(OmegaConf.load(hydra_yaml).hydra.job.num), job_dir))
+        record = read_record(job_dir)
+        num = record.job if record is not None else int(OmegaConf.load(hydra_yaml).hydra.job.num)
+        jobs.append((num, job_dir))
     return sorted(jobs)
 
 

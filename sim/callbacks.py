@@ -52,6 +52,14 @@ class JobProgress:
         return sum(1 for _ in self.sweep_dir.glob(f"*/{JOB_FILE}"))
 
     def _poll(self) -> None:
+        # load what the table and plots need while the jobs run, not after them: with
+        # workers in other processes this process is idle until the end
+        import matplotlib.figure  # noqa: F401
+        import pyarrow  # noqa: F401
+
+        import sim.aggregate  # noqa: F401
+        import sim.sweep_plots  # noqa: F401
+
         while not self.stopped.wait(POLL_SECONDS):
             self.bar.update(self._done() - self.bar.n)
 
