@@ -155,9 +155,9 @@ class Months:
                 drift = (p.score[mine] - self.baseline[s]).mean(axis=0)
                 for k, c in enumerate(self.channels):
                     seg.preference[c] = seg.preference.get(c, 0.0) + float(drift[k])
+        day_seed = np.random.SeedSequence([self.run.seed, self.replication, month, 1])
         day_run = dataclasses.replace(self.run, replications=self.adoption.day_replications,
-                                      seed=self.run.seed + 7919 * (month + 1)
-                                      + 104729 * self.replication, trace=False)
+                                      seed=int(day_seed.generate_state(1)[0]), trace=False)
         result = run_experiment(shifted, day_run, progress=False)
 
         def channel_mean(kpi: str) -> np.ndarray:
