@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import subprocess
@@ -83,7 +84,7 @@ def test_a_transaction_log_recovers_the_wait_sensitivity() -> None:
     traced = RunSettings(horizon_minutes=240, replications=20, seed=11, plots=False, trace=True)
     truth = run_experiment(with_parameters(branch(), TRUE_OFFSETS, TRUE_WAIT_FACTOR), traced,
                            progress=False)
-    rows = transaction_log(truth, __import__("datetime").datetime(2009, 3, 2, 8, 0))
+    rows = transaction_log(truth, datetime.datetime(2009, 3, 2, 8, 0))
     observed, by_hour = observed_from_log(
         ({k: str(v) for k, v in row.items()} for row in rows), open_hour=8)
     assert observed == pytest.approx(simulated_shares(truth, CHANNELS), abs=1e-12)

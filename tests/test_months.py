@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.months import CHURN_MONTHS, Months, run_months
+from sim.months import CHURN_MONTHS, Months, MonthsResult, run_months
 from sim.scenario import (
     Adoption,
     Arrivals,
@@ -16,6 +16,7 @@ from sim.scenario import (
     Distribution,
     DistributionKind,
     Learning,
+    Mode,
     RunSettings,
     Scenario,
     Segment,
@@ -46,9 +47,9 @@ def town(web_success: float = 1.0, learning: bool = True, counters: int = 1) -> 
 
 
 def run(scenario: Scenario, replications: int = 6, customers: int = 3000, trace: bool = False
-        ) -> object:
+        ) -> MonthsResult:
     settings = RunSettings(horizon_minutes=240, replications=replications, seed=5, plots=False,
-                           mode=__import__("sim.scenario", fromlist=["Mode"]).Mode.months,
+                           mode=Mode.months,
                            months=MONTHS, customers=customers, trace=trace)
     return run_months(scenario, settings, progress=False)
 
