@@ -38,7 +38,7 @@ from optimize.report import (
 from optimize.settings import Objective, OptimizeSettings
 from optimize.start import build_and_solve
 from optimize.validate import validate_settings
-from sim.__main__ import check_known_keys, in_multirun, load, load_sweep, register_configs, sweep_job
+from sim.__main__ import check_known_keys, in_multirun, load, register_configs, sweep_job
 from sim.experiment import run_experiment
 from sim.io import write_csv, write_json
 from sim.results import config_hash, plain
@@ -74,10 +74,6 @@ class NoPlan(UserError):
     """No plan meets the constraints, or none was found within the time limit."""
 
 
-def fail(message: str) -> None:
-    raise NoPlan(message)
-
-
 def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path,
         quiet: bool = False) -> Plan:
     """The whole job; ``quiet``: no progress bars or summary (a sweep job)."""
@@ -91,7 +87,7 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
         plot_frontier(rows, out / "frontier.png")
         found = [p for _, p in points if p is not None]
         if not found:
-            fail("no budget on the frontier has a feasible plan")
+            raise NoPlan("no budget on the frontier has a feasible plan")
         plan = found[-1]
     else:
         budget = settings.budget
@@ -101,9 +97,8 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
             write_json(out / "infeasible.json", {"violations": [
                 {"constraint": v.constraint, "amount": v.amount} for v in violations]})
             detail = "; ".join(map(str, violations)) or "no solution within the time limit"
-            fail(f"no plan meets every constraint ({settings.objective.value}, budget "
-                 f"{budget:g}); short: {detail}")
-        assert maybe is not None
+            raise NoPlan(f"no plan meets every constraint ({settings.objective.value}, budget "
+                         f"{budget:g}); short: {detail}")
         plan = maybe
 
     check: Optional[Check] = None
@@ -162,12 +157,12 @@ def load_all(cfg: DictConfig) -> tuple[Scenario, RunSettings, OptimizeSettings]:
 Job = tuple[Scenario, RunSettings, OptimizeSettings]
 
 
-def prepare_job(cfg: DictConfig) -> tuple[str, Job]:
+def prepare_job(cfg: DictConfig, sweep: SweepSettings) -> tuple[str, Job]:
     """A sweep job's config hash and what it solves; with common random numbers off, a
     seed of its own."""
     scenario, run_settings, settings = load_all(cfg)
     key = config_hash(scenario, run_settings, extra={"optimize": plain(settings)})
-    if not load_sweep(cfg).common_random_numbers:
+    if not sweep.common_random_numbers:
         run_settings = dataclasses.replace(run_settings, seed=own_seed(run_settings.seed, key))
         key = config_hash(scenario, run_settings, extra={"optimize": plain(settings)})
     return key, (scenario, run_settings, settings)
@@ -176,7 +171,7 @@ def prepare_job(cfg: DictConfig) -> tuple[str, Job]:
 @hydra.main(version_base="1.3", config_path="../conf", config_name="optimize")
 def main(cfg: DictConfig) -> None:
     if in_multirun():
-        sweep_job("optimize", cfg, lambda: prepare_job(cfg),
+        sweep_job("optimize", cfg, lambda sweep: prepare_job(cfg, sweep),
                   lambda job, out: run(*job, out, quiet=True))
         return
     try:

@@ -114,7 +114,7 @@ def in_multirun() -> bool:
     return HydraConfig.get().mode == RunMode.MULTIRUN
 
 
-def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[], tuple[str, T]],
+def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[SweepSettings], tuple[str, T]],
               compute: Callable[[T, Path], object]) -> None:
     """One job of ``-m``: its failures are recorded for the sweep table, not raised (the
     sweep settings were checked before the first job, by the sweep callback)."""
@@ -126,11 +126,12 @@ def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[], tuple[str, T]],
           + (f": {record.error}" if record.error else ""))
 
 
-def prepare_experiment(cfg: DictConfig) -> tuple[str, tuple[Scenario, RunSettings]]:
+def prepare_experiment(cfg: DictConfig, sweep: SweepSettings
+                       ) -> tuple[str, tuple[Scenario, RunSettings]]:
     """The job's config hash and what it runs; with common random numbers off, a seed of
     its own."""
     scenario, run = load(cfg)
-    if not load_sweep(cfg).common_random_numbers:
+    if not sweep.common_random_numbers:
         run = dataclasses.replace(run, seed=own_seed(run.seed, config_hash(scenario, run)))
     return config_hash(scenario, run), (scenario, run)
 
@@ -187,7 +188,7 @@ def main(cfg: DictConfig) -> None:
         def compute(job: tuple[Scenario, RunSettings], out: Path) -> None:
             write_outputs(run_experiment(*job, progress=False), out)
 
-        sweep_job("sim", cfg, lambda: prepare_experiment(cfg), compute)
+        sweep_job("sim", cfg, lambda sweep: prepare_experiment(cfg, sweep), compute)
         return
     try:
         scenario, run = load(cfg)

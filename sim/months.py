@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+from tqdm import tqdm
 
 from sim.experiment import Estimate, estimate, run_experiment
 from sim.model import Model
@@ -228,15 +229,13 @@ class Months:
                            + rng.gumbel(size=(len(idx), len(chans))))
                 k = utility.argmax(axis=1)
                 ch = chans[k]
-                waited = rng.random(len(idx)) < cond.p_wait[ch]
-                mean_if_waited = cond.wait_mean[ch] / np.maximum(cond.p_wait[ch], 1e-12)
-                wait = np.where(waited, rng.exponential(1.0, len(idx)) * mean_if_waited, 0.0)
+                wait = _waits(rng, cond, ch)
                 abandoned = rng.random(len(idx)) < cond.p_abandon[ch]
                 ok = ~abandoned & (rng.random(len(idx)) < success[k])
                 moment = np.exp(-wait / sat.wait_scale_minutes)
                 end = np.where(ok, moment,
                                np.where(abandoned, sat.abandon_score, sat.failure_score))
-                e = sat.peak_weight * np.minimum(moment, end) + (1 - sat.peak_weight) * end
+                e = _peak_end(sat.peak_weight, np.minimum(moment, end), end)
                 updates.append((who, ch, e))
                 first[idx], experience[idx] = ch, e
                 final[idx] = np.where(ok, ch, -1)
@@ -247,15 +246,12 @@ class Months:
                     miss = np.flatnonzero(~ok)
                     u_fb = utility[np.ix_(miss, fb_cols)]
                     fb = chans[fb_cols[u_fb.argmax(axis=1)]]
-                    waited = rng.random(len(miss)) < cond.p_wait[fb]
-                    w = np.where(waited, rng.exponential(1.0, len(miss))
-                                 * cond.wait_mean[fb] / np.maximum(cond.p_wait[fb], 1e-12), 0.0)
-                    e_fb = np.exp(-w / sat.wait_scale_minutes)
+                    e_fb = np.exp(-_waits(rng, cond, fb) / sat.wait_scale_minutes)
                     updates.append((who[miss], fb, e_fb))
                     final[idx[miss]] = fb
                     # the journey: worst of both visits, ending on the fallback
-                    experience[idx[miss]] = (sat.peak_weight * np.minimum(e[miss], e_fb)
-                                             + (1 - sat.peak_weight) * e_fb)
+                    experience[idx[miss]] = _peak_end(sat.peak_weight,
+                                                      np.minimum(e[miss], e_fb), e_fb)
 
         used = np.zeros((n, n_channels), dtype=bool)
         for who, ch, _ in updates:
@@ -301,6 +297,18 @@ class Months:
         return MonthRecord(kpis, active, journeys)
 
 
+def _waits(rng: np.random.Generator, cond: Conditions, channels: np.ndarray) -> np.ndarray:
+    """Minutes waited at each visit: none, or exponential with the day's mean given a wait."""
+    waited = rng.random(len(channels)) < cond.p_wait[channels]
+    mean_if_waited = cond.wait_mean[channels] / np.maximum(cond.p_wait[channels], 1e-12)
+    return np.where(waited, rng.exponential(1.0, len(channels)) * mean_if_waited, 0.0)
+
+
+def _peak_end(peak_weight: float, worst: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The day model's journey score: the worst moment and the last, weighted."""
+    return peak_weight * worst + (1 - peak_weight) * last
+
+
 def _ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else math.nan
 
@@ -325,8 +333,6 @@ class MonthsResult:
 def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
                ) -> MonthsResult:
     """``run.replications`` populations over ``run.months`` months."""
-    from tqdm import tqdm
-
     reps = []
     bar = tqdm(total=run.replications * run.months, desc="months", unit="month",
                disable=None if progress is None else not progress, leave=False)

@@ -69,17 +69,18 @@ def own_seed(seed: int, config_hash: str) -> int:
 
 
 def run_job(app: str, job: int, out: Path, settings: SweepSettings,
-            prepare: Callable[[], tuple[str, T]], compute: Callable[[T, Path], object]
+            prepare: Callable[[SweepSettings], tuple[str, T]], compute: Callable[[T, Path], object]
             ) -> JobRecord:
     """Run one job of a sweep and record it; never raises for the job's own failures.
 
-    ``prepare`` validates the config and returns (config hash, what ``compute`` needs);
+    ``prepare`` validates the config and returns (config hash, what ``compute`` needs),
+    given the sweep settings (whose common random numbers decide the seed);
     ``compute`` writes the result files into ``out``.
     """
     began = time.perf_counter()
     key: Optional[str] = None
     try:
-        key, payload = prepare()
+        key, payload = prepare(settings)
         entry = Path(settings.cache_dir) / app / key
         if settings.resume and (entry / JOB_FILE).is_file():
             record = _restore(entry, out, job)
