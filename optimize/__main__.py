@@ -11,15 +11,16 @@ import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from optimize.check import Check, refine
-from optimize.data import PlanningData, build_planning_data
+from optimize.baseline import planning_baseline
+from optimize.check import Check, Miss, refine
+from optimize.data import PlanningData
 from optimize.elastic import infeasibility_report
 from optimize.frontier import frontier_rows, solve_frontier
 from optimize.plan import Plan, extract_plan
@@ -38,8 +39,14 @@ from optimize.report import (
 from optimize.settings import Objective, OptimizeSettings
 from optimize.start import build_and_solve
 from optimize.validate import validate_settings
-from sim.__main__ import check_known_keys, in_multirun, load, register_configs, sweep_job
-from sim.experiment import run_experiment
+from sim.__main__ import (
+    check_known_keys,
+    in_multirun,
+    load,
+    register_configs,
+    sweep_job,
+    with_open_dicts,
+)
 from sim.io import write_csv, write_json
 from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
@@ -56,7 +63,8 @@ class OptimizeConfig:
 
 
 register_configs()
-ConfigStore.instance().store(name="base_optimize_config", node=OptimizeConfig)
+ConfigStore.instance().store(name="base_optimize_config", node=with_open_dicts(
+    OptimizeConfig, ("optimize.segment_caps", "optimize.max_staff", "optimize.max_kiosks")))
 
 
 def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
@@ -77,8 +85,8 @@ class NoPlan(UserError):
 def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path,
         quiet: bool = False) -> Plan:
     """The whole job; ``quiet``: no progress bars or summary (a sweep job)."""
-    baseline = run_experiment(scenario, run_settings, progress=False if quiet else None)
-    data = build_planning_data(scenario, baseline, settings)
+    _, data = planning_baseline(scenario, run_settings, settings,
+                                progress=False if quiet else None)
     if settings.objective is Objective.frontier:
         points = solve_frontier(settings.frontier_budgets, lambda b: solve_plan(
             data, settings, b, Objective.max_diversion))
@@ -108,8 +116,8 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
             scenario, data, run_settings, settings.check_replications, settings.refine_iterations,
             lambda d: solve_plan(d, settings, plan.budget, Objective(plan.objective_name)), plan,
             progress=False if quiet else None)
-    staffing, promotion = staffing_rows(plan, data), promotion_rows(plan, data)
-    write_json(out / "plan.json", plan_summary(plan, check, refinements))
+    staffing, promotion = staffing_rows(plan, data, check), promotion_rows(plan, data)
+    write_json(out / "plan.json", plan_summary(plan, check, refinements, data))
     write_csv(out / "staffing.csv", staffing, STAFFING_COLUMNS)
     write_csv(out / "promotion.csv", promotion, PROMOTION_COLUMNS)
     write_csv(out / "kiosks.csv", kiosk_rows(plan, data, scenario), KIOSK_COLUMNS)
@@ -117,16 +125,31 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
         plot_staffing(staffing, out / "staffing.png", scenario.open_hour)
         if promotion:
             plot_spend(promotion, out / "spend.png")
+    misses = check.misses(data) if check is not None else []
     if not quiet:
-        print(describe(plan, check))
+        print(describe(plan, check, misses, scenario.open_hour, refinements))
+    if misses and not quiet:
+        raise CheckFailed(f"the plan misses its service targets after {refinements} "
+                          f"refinement(s): " + "; ".join(m.describe(scenario.open_hour)
+                                                         for m in misses))
     return plan
 
 
-def describe(plan: Plan, check: Optional[Check]) -> str:
+class CheckFailed(Exception):
+    """The plan's simulated check misses service targets beyond noise (exit code 3: a
+    plan was written, but it is not one to use as it is)."""
+
+
+CHECK_FAILED_EXIT = 3
+
+
+def describe(plan: Plan, check: Optional[Check], misses: Sequence[Miss] = (), open_hour: int = 0,
+             refinements: int = 0) -> str:
     solve_info = plan.solve
     gap = "-" if solve_info.gap is None else f"{100 * solve_info.gap:.2f}%"
-    lines = [f"{plan.objective_name}: {solve_info.status} ({solve_info.solver}, "
-             f"{solve_info.seconds:.2f} s, gap {gap})",
+    status = "check_failed" if misses else solve_info.status
+    lines = [f"{plan.objective_name}: {status} (solver {solve_info.status}, {solve_info.solver}, "
+             f"{solve_info.seconds:.2f} s, gap {gap}; {refinements} refinement(s))",
              f"  spend: promotion {plan.spend['promotion']:.0f}, staff {plan.spend['staff']:.0f}, "
              f"kiosks {plan.spend['kiosks']:.0f}, total {plan.spend['total']:.0f} " + (
                  f"(target diversion {plan.target_diversion:.1%})"
@@ -181,6 +204,10 @@ def main(cfg: DictConfig) -> None:
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    except CheckFailed as failed:
+        print(f"\nresults in {out}")
+        print(f"check failed: {failed}", file=sys.stderr)
+        raise SystemExit(CHECK_FAILED_EXIT) from None
     print(f"\nresults in {out}")
 
 

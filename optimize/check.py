@@ -10,24 +10,46 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from optimize.data import PlanningData
-from optimize.plan import Plan, apply_plan, predicted_service_level
+from optimize.plan import Plan, apply_plan, predicted_service_level, predicted_slot_service_level
 from sim.experiment import Estimate, ExperimentResult, estimate, run_experiment
 from sim.scenario import RunSettings, Scenario
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A staffed slot whose simulated service level is below target beyond noise."""
+
+    channel: str
+    slot: int
+    target: float
+    simulated: Estimate
+
+    @property
+    def short_by(self) -> float:
+        """How far the top of the interval stays below the target."""
+        return self.target - self.simulated.ci_high
+
+    def describe(self, open_hour: int) -> str:
+        s = self.simulated
+        return (f"{self.channel} {open_hour + self.slot:02d}:00 simulated {s.mean:.1%} "
+                f"[{s.ci_low:.1%}, {s.ci_high:.1%}] < target {self.target:.0%}")
 
 
 @dataclass
 class Check:
     diversion: Estimate
     service_levels: dict[str, dict[str, object]]  # channel -> target, predicted, simulated
-    hourly_service_level: dict[tuple[str, int], Estimate]
+    hourly_service_level: dict[tuple[str, int], Estimate]  # simulated, by (channel, slot)
     result: ExperimentResult
+    hourly_predicted: dict[tuple[str, int], float] = field(default_factory=dict)
 
-    def missed_slots(self, data: PlanningData) -> list[tuple[str, int]]:
-        """Staffed slots whose simulated service level is below target beyond noise."""
+    def misses(self, data: PlanningData) -> list[Miss]:
+        """Staffed slots whose simulated service level is below target beyond noise (the
+        whole confidence interval below it)."""
         missed = []
         for s in data.staffed:
             e = self.hourly_service_level.get((s.channel, s.slot))
@@ -35,8 +57,13 @@ class Check:
                 continue
             top = e.ci_high if not math.isnan(e.ci_high) else e.mean
             if top < s.target_share:
-                missed.append((s.channel, s.slot))
+                missed.append(Miss(s.channel, s.slot, s.target_share,
+                                   e if not math.isnan(e.ci_high) else Estimate(e.mean, e.mean,
+                                                                                e.mean, e.n)))
         return missed
+
+    def missed_slots(self, data: PlanningData) -> list[tuple[str, int]]:
+        return [(m.channel, m.slot) for m in self.misses(data)]
 
 
 def check_plan(scenario: Scenario, plan: Plan, data: PlanningData, run: RunSettings,
@@ -58,7 +85,8 @@ def check_plan(scenario: Scenario, plan: Plan, data: PlanningData, run: RunSetti
     hourly = {(s.channel, s.slot): estimate(r.hourly[s.channel]["service_level"][s.slot]
                                             for r in result.replications)
               for s in data.staffed}
-    return Check(result.kpi("diversion_rate"), levels, hourly, result)
+    predicted = {(s.channel, s.slot): predicted_slot_service_level(plan, s) for s in data.staffed}
+    return Check(result.kpi("diversion_rate"), levels, hourly, result, predicted)
 
 
 def raise_staff(data: PlanningData, plan: Plan, slots: list[tuple[str, int]]) -> None:
@@ -75,10 +103,12 @@ def raise_staff(data: PlanningData, plan: Plan, slots: list[tuple[str, int]]) ->
 def refine(scenario: Scenario, data: PlanningData, run: RunSettings, replications: int,
            iterations: int, solve_plan: Callable[[PlanningData], Optional[Plan]], plan: Plan,
            progress: Optional[bool] = None) -> tuple[Plan, Check, int]:
-    """Simulate; where a slot misses its target add a server there and re-solve; repeat.
+    """Simulate; where a slot misses its target add a server there and re-solve; repeat
+    until no slot misses or ``iterations`` re-solves are spent.
 
     Returns the last plan, its check and how many re-solves were made.  Stops early when
-    no slot misses its target or the re-solve finds no plan (the previous one is kept).
+    the re-solve finds no plan (the previous one is kept); the caller reads the last
+    check's ``misses`` to know whether the plan passed.
     """
     check = check_plan(scenario, plan, data, run, replications, progress)
     done = 0

@@ -12,9 +12,12 @@ The optimiser predicts with these numbers, all linear in the diversion it buys:
   (customers who queued or balked: the demand for its servers, IVR completions and
   deflections excluded), and falls by lambda_s(h) f_sc / g_s per unit of s's diverted
   share (f_sc: the share of s's journeys served at c; g_s: s's share served by staff);
-- the minimum staff for a rate is a step function (Erlang C for counters, Erlang A for a
-  hotline whose callers have patience), tabulated per channel and slot between the
-  lowest and highest rate the plan can produce.
+- the mean service time and its variability are what the baseline's servers gave in the
+  slot (the mix after choice, the IVR and deflection), and the callers' patience is
+  their segments' patience distributions, mixed by their calls;
+- the minimum staff for a rate is a step function (Erlang A at the patience's hazard over
+  the target wait, which is Erlang C where nobody abandons that soon), tabulated per
+  channel and slot between the lowest and highest rate the plan can produce.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from sim import theory
 from sim.arrivals import rate_profile
 from sim.campaigns import responds
 from sim.channels import nominal_service_minutes, servers_at
-from sim.distributions import mean_minutes
+from sim.distributions import mean_minutes, survival
 from sim.experiment import ExperimentResult
+from sim.kpis import ReplicationResult
 from sim.scenario import SELF_SERVICE_KINDS, ChannelKind, Scenario
 
 SLOT_MINUTES = 60.0
@@ -71,16 +75,17 @@ class StaffedSlot:
     base_rate: float  # arrivals per minute today
     rate_drop: dict[str, float]  # segment -> rate lost per unit of diverted share
     mean_service_minutes: float
-    patience_rate: float  # 0: Erlang C
+    patience_rate: float  # Erlang A's theta for the callers' patience; 0: Erlang C
     target_wait_minutes: float
     target_share: float
     base_staff: int
     staff_cost: float  # per server for the slot
+    service_scv: float = 1.0  # squared coefficient of variation of service (1: exponential)
     levels: list[tuple[int, float]] = field(default_factory=list)  # (staff, highest rate served)
 
     def required_staff(self, rate: float) -> int:
         return minimum_staff(rate, self.mean_service_minutes, self.patience_rate,
-                             self.target_wait_minutes, self.target_share)
+                             self.target_wait_minutes, self.target_share, self.service_scv)
 
 
 @dataclass
@@ -118,33 +123,62 @@ class PlanningData:
         return sum(s.completed for s in self.segments.values())
 
 
-def minimum_staff(rate: float, mean_service: float, patience_rate: float, target_wait: float,
-                  target_share: float) -> int:
-    if patience_rate > 0:
-        return theory.min_staff_erlang_a(rate, 1 / mean_service, patience_rate, target_wait,
-                                         target_share)
-    return theory.min_staff_erlang_c(rate, 1 / mean_service, target_wait, target_share)
+MIN_PATIENCE_SHARE = 0.01  # theta below this share of the service rate: Erlang C (nobody
+# abandons within the target often enough to matter, and Erlang A's chain would be long)
+MIN_PATIENCE_WINDOW_MINUTES = 1 / 60  # a target of 0 reads the patience over a second
 
 
-def service_level(staff: int, rate: float, mean_service: float, patience_rate: float,
-                  target_wait: float) -> float:
-    """Share served within ``target_wait``: Erlang A with patience, else Erlang C."""
-    if patience_rate > 0:
+def minimum_staff(rate: float, mean_service: float, patience_rate: float,
+                  target_wait: float, target_share: float, scv: float = 1.0) -> int:
+    """Fewest servers whose service level meets ``target_share`` (it rises with staff)."""
+    if patience_rate <= MIN_PATIENCE_SHARE / mean_service and scv == 1.0:
+        return theory.min_staff_erlang_c(rate, 1 / mean_service, target_wait, target_share)
+    if rate <= 0:
+        return 0
+    low, high = 0, max(1, math.ceil(rate * mean_service))
+    while service_level(high, rate, mean_service, patience_rate, target_wait, scv) < target_share:
+        low, high = high, 2 * high
+    while high - low > 1:
+        mid = (low + high) // 2
+        if service_level(mid, rate, mean_service, patience_rate, target_wait, scv) >= target_share:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def service_level(staff: int, rate: float, mean_service: float,
+                  patience_rate: float, target_wait: float, scv: float = 1.0
+                  ) -> float:
+    """Share served within ``target_wait``: Erlang A where callers abandon, else Erlang C.
+
+    Service times less variable than exponential (squared coefficient of variation
+    ``scv`` < 1) drain a queue faster: as in the Allen-Cunneen and Whitt approximations
+    for M/G/c, the tail of the wait decays (1 + scv) / 2 times as slowly, which is the
+    exponential model's service level at the target scaled by 2 / (1 + scv).
+    """
+    target = target_wait * 2 / (1 + scv)
+    if patience_rate > MIN_PATIENCE_SHARE / mean_service:
         return theory.erlang_a_service_level(staff, rate, 1 / mean_service, patience_rate,
-                                             target_wait)
-    return theory.mmc_service_level(staff, rate, 1 / mean_service, target_wait)
+                                             target)
+    return theory.mmc_service_level(staff, rate, 1 / mean_service, target)
 
 
-def highest_rate(staff: int, mean_service: float, patience_rate: float, target_wait: float,
-                 target_share: float, upper: float) -> float:
+def highest_rate(staff: int, mean_service: float, patience_rate: float,
+                 target_wait: float, target_share: float, upper: float, scv: float = 1.0
+                 ) -> float:
     """The largest arrival rate ``staff`` servers handle within target (bisection on rate;
     the service level falls as the rate rises)."""
     def meets(rate: float) -> bool:
-        return service_level(staff, rate, mean_service, patience_rate, target_wait) >= target_share
+        return service_level(staff, rate, mean_service, patience_rate, target_wait,
+                             scv) >= target_share
 
     low, high = 0.0, upper
     if meets(high):
         return high
+    loaded = 1.2 * staff / mean_service  # past it the target is out of reach in practice
+    if loaded < high and not meets(loaded):
+        high = loaded  # a shorter bisection, and Erlang A's chain stays short
     for _ in range(50):
         mid = (low + high) / 2
         if meets(mid):
@@ -187,7 +221,8 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
         eligible = sum(share for t, share in seg.mix.items()
                        if any(channels[c].kind in SELF_SERVICE_KINDS
                               for c in scenario.transactions[t].service))
-        cap = min(eligible, settings.segment_caps.get(s, 1.0))
+        policy = settings.segment_caps.get(s, seg.self_service_cap)
+        cap = min(eligible, 1.0 if policy is None else policy)
         segments[s] = SegmentData(
             completed=completed, base_diversion=d0,
             staffed_share=sum(shares[c] for c in staffed_names),
@@ -211,14 +246,15 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
                       for s in segments}
             demand = sum(r.hourly[c]["joined"][h] + r.hourly[c]["balked"][h] for r in reps)
             rate = demand / len(reps) / SLOT_MINUTES
-            mean = _weighted_mean({s: _mean_service(scenario, s, c) for s in by_seg}, by_seg)
+            mean, scv = measured_service(reps, c, h) or (_weighted_mean(
+                {s: _mean_service(scenario, s, c) for s in by_seg}, by_seg), 1.0)
             slot = StaffedSlot(
                 channel=c, kind=spec.kind, slot=h, base_rate=rate,
                 rate_drop={s: by_seg[s] / segments[s].staffed_share
                            for s in by_seg if segments[s].staffed_share > 0},
                 mean_service_minutes=mean,
-                patience_rate=_patience_rate(scenario, c, by_seg) if spec.kind is
-                ChannelKind.hotline else 0.0,
+                patience_rate=_patience_rate(scenario, by_seg, spec.target_wait_minutes),
+                service_scv=scv,
                 target_wait_minutes=spec.target_wait_minutes, target_share=spec.target_share,
                 base_staff=servers_at(spec, h * SLOT_MINUTES),
                 staff_cost=spec.cost_per_server_hour * SLOT_MINUTES / 60)
@@ -244,7 +280,8 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
         hourly = baseline.replications
         for h in range(n_slots):
             arrivals = sum(r.hourly[c]["arrivals"][h] for r in hourly) / len(hourly)
-            mean = nominal_service_minutes(scenario, c)
+            measured = measured_service(hourly, c, h)
+            mean = measured[0] if measured else nominal_service_minutes(scenario, c)
             base_load = arrivals / SLOT_MINUTES * mean
             per = {(cs.campaign, cs.segment): segments[cs.segment].rates_per_minute[h]
                    * cs.channel_weights.get(c, 0.0) * mean for cs in campaigns}
@@ -289,15 +326,50 @@ def staffing_levels(slot: StaffedSlot, low_rate: float, limit: Optional[int] = N
     today's unless a headcount ``limit`` caps it."""
     args = (slot.mean_service_minutes, slot.patience_rate, slot.target_wait_minutes,
             slot.target_share)
-    low = minimum_staff(low_rate, *args)
-    high = minimum_staff(slot.base_rate, *args)
+    scv = slot.service_scv
+    low = minimum_staff(low_rate, *args, scv)
+    high = minimum_staff(slot.base_rate, *args, scv)
     if limit is not None:
         high = min(high, limit)
         low = min(low, high)
     upper = slot.base_rate * 2 + 1
-    levels = [(n, highest_rate(n, *args, upper=upper)) for n in range(low, high)]
-    return levels + [(high, highest_rate(high, *args, upper=upper) if limit is not None
+    levels = [(n, highest_rate(n, *args, upper=upper, scv=scv)) for n in range(low, high)]
+    return levels + [(high, highest_rate(high, *args, upper=upper, scv=scv) if limit is not None
                       else math.inf)]
+
+
+MIN_SERVICE_SAMPLES = 30  # fewer services in a slot: the channel's mean over the day
+
+
+def measured_service(replications: list[ReplicationResult], channel: str, slot: int
+                     ) -> Optional[tuple[float, float]]:
+    """The mean service time the baseline's servers gave in a slot and its squared
+    coefficient of variation, pooled over replications (the day's where the slot saw
+    fewer than MIN_SERVICE_SAMPLES services; None where nobody was served at all).
+
+    Measured, not derived from the mix: what reaches a server is the mix filtered by the
+    choice model, the IVR (which completes mostly the short calls) and deflection, by
+    the same rules the simulator applies.
+    """
+    def pooled(hours: range) -> tuple[float, float, float]:
+        started = total = squares = 0.0
+        for r in replications:
+            h = r.hourly[channel]
+            for i in hours:
+                n = h["started"][i]
+                if n > 0:
+                    started += n
+                    total += n * h["service_mean"][i]
+                    squares += n * h["service_second_moment"][i]
+        return started, total, squares
+
+    started, total, squares = pooled(range(slot, slot + 1))
+    if started < MIN_SERVICE_SAMPLES:
+        started, total, squares = pooled(range(len(replications[0].hourly[channel]["started"])))
+    if started <= 0:
+        return None
+    mean = total / started
+    return mean, max(0.0, squares / started / mean**2 - 1.0)
 
 
 def _mean_service(scenario: Scenario, segment: str, channel: str) -> float:
@@ -307,13 +379,17 @@ def _mean_service(scenario: Scenario, segment: str, channel: str) -> float:
     return _weighted_mean(means, pairs) if pairs else nominal_service_minutes(scenario, channel)
 
 
-def _patience_rate(scenario: Scenario, channel: str, weights: dict[str, float]) -> float:
-    """1 / mean patience of the callers (0 where nobody abandons)."""
-    means = {s: mean_minutes(p) for s, seg in scenario.segments.items()
-             if (p := seg.patience) is not None}
-    if not means or sum(weights.get(s, 0.0) for s in means) <= 0:
+def _patience_rate(scenario: Scenario, weights: dict[str, float], window: float) -> float:
+    """Erlang A's theta for the callers of a channel: their segments' patience mixed by
+    their calls, read over the target wait (theory.patience_rate_within); 0 where
+    nobody abandons."""
+    total = sum(weights.values())
+    if total <= 0:
         return 0.0
-    return 1.0 / _weighted_mean(means, {s: weights.get(s, 0.0) for s in means})
+    window = max(window, MIN_PATIENCE_WINDOW_MINUTES)
+    stay = sum(w * (1.0 if (p := scenario.segments[s].patience) is None else survival(p, window))
+               for s, w in weights.items()) / total
+    return theory.patience_rate_within(stay, window)
 
 
 def _weighted_mean(values: dict[str, float], weights: dict[str, float]) -> float:

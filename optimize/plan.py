@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from optimize.data import SLOT_MINUTES, PlanningData, service_level
+from optimize.data import SLOT_MINUTES, PlanningData, StaffedSlot, service_level
 from optimize.formulation import Model
 from optimize.solve import SolveResult
 from sim.scenario import Scenario
@@ -102,18 +102,24 @@ def apply_plan(scenario: Scenario, plan: Plan, data: PlanningData) -> Scenario:
     return changed
 
 
+def predicted_slot_service_level(plan: Plan, slot: StaffedSlot) -> float:
+    """The service level the queueing formula predicts for one slot's planned staff and
+    rate after diversion (NaN where no one is predicted to come)."""
+    key = (slot.channel, slot.slot)
+    rate = plan.rate[key]
+    if rate <= 0:
+        return math.nan
+    return service_level(plan.staff[key], rate, slot.mean_service_minutes, slot.patience_rate,
+                         slot.target_wait_minutes, slot.service_scv)
+
+
 def predicted_service_level(plan: Plan, data: PlanningData, channel: str) -> float:
     """Arrival-weighted service level the queueing formulas predict for the planned staff."""
     num = den = 0.0
     for s in data.staffed:
-        if s.channel != channel:
+        if s.channel != channel or plan.rate[(channel, s.slot)] <= 0:
             continue
-        key = (channel, s.slot)
-        rate, staff = plan.rate[key], plan.staff[key]
-        if rate <= 0:
-            continue
-        level = service_level(staff, rate, s.mean_service_minutes, s.patience_rate,
-                              s.target_wait_minutes)
-        num += rate * level
+        rate = plan.rate[(channel, s.slot)]
+        num += rate * predicted_slot_service_level(plan, s)
         den += rate
     return num / den if den > 0 else math.nan

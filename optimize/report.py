@@ -8,13 +8,15 @@ from typing import Any, Optional
 
 from optimize.check import Check
 from optimize.data import PlanningData
-from optimize.plan import Plan
+from optimize.plan import Plan, predicted_slot_service_level
 from sim.experiment import Estimate
 from sim.plots import new_figure, save_figure
 from sim.scenario import Scenario
 
 STAFFING_COLUMNS = ("channel", "kind", "slot", "arrival_rate", "mean_service_minutes", "staff",
-                    "required_staff", "target_wait_minutes", "target_share")
+                    "required_staff", "target_wait_minutes", "target_share",
+                    "service_level_predicted", "service_level_simulated",
+                    "service_level_ci_low", "service_level_ci_high")
 PROMOTION_COLUMNS = ("campaign", "segment", "units", "spend", "uplift",
                      "marginal_diversion_per_unit_spend")
 KIOSK_COLUMNS = ("channel", "branch", "kiosks_today", "kiosks_planned", "extra_cost")
@@ -24,7 +26,8 @@ def _estimate(e: Estimate) -> dict[str, float]:
     return {"mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high}
 
 
-def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0) -> dict[str, Any]:
+def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0,
+                 data: Optional[PlanningData] = None) -> dict[str, Any]:
     """The content of plan.json."""
     solve = plan.solve
     levels: dict[str, Any] = {}
@@ -33,8 +36,14 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0) -> di
             simulated = v["simulated"]
             assert isinstance(simulated, Estimate)
             levels[channel] = {**v, "simulated": _estimate(simulated)}
+    misses = check.misses(data) if check is not None and data is not None else []
     return {
-        "status": solve.status,
+        "status": "check_failed" if misses else solve.status,
+        "check": None if check is None else {
+            "passed": not misses,
+            "missed": [{"channel": m.channel, "slot": m.slot, "target": m.target,
+                        "simulated": _estimate(m.simulated), "short_by": m.short_by}
+                       for m in misses]},
         "objective_name": plan.objective_name,
         "objective_value": plan.objective_value,
         "budget": plan.budget,
@@ -48,21 +57,32 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0) -> di
         "kiosks": plan.kiosks,
         "shifts": [{"channel": c, "shift": name, "start_slot": t, "count": n}
                    for (c, name, t), n in sorted(plan.shift_starts.items())],
-        "solver": {"name": solve.solver, "seconds": round(solve.seconds, 3),
+        "solver": {"name": solve.solver, "status": solve.status,
+                   "seconds": round(solve.seconds, 3),
                    "objective": solve.objective, "bound": solve.bound, "gap": solve.gap},
         "refinements": refinements,
     }
 
 
-def staffing_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
-    """Rates per minute after diversion, staff in the plan and the queueing minimum."""
-    return [{"channel": s.channel, "kind": s.kind.value, "slot": s.slot,
-             "arrival_rate": plan.rate[(s.channel, s.slot)],
-             "mean_service_minutes": s.mean_service_minutes,
-             "staff": plan.staff[(s.channel, s.slot)],
-             "required_staff": plan.required[(s.channel, s.slot)],
-             "target_wait_minutes": s.target_wait_minutes, "target_share": s.target_share}
-            for s in data.staffed]
+def staffing_rows(plan: Plan, data: PlanningData, check: Optional[Check] = None
+                  ) -> list[dict[str, Any]]:
+    """Rates per minute after diversion, staff in the plan and the queueing minimum; the
+    service level the formula predicts for each slot and, with a check, the simulated one."""
+    nan = Estimate(math.nan, math.nan, math.nan, 0)
+    rows = []
+    for s in data.staffed:
+        key = (s.channel, s.slot)
+        simulated = check.hourly_service_level.get(key, nan) if check is not None else nan
+        rows.append({"channel": s.channel, "kind": s.kind.value, "slot": s.slot,
+                     "arrival_rate": plan.rate[key],
+                     "mean_service_minutes": s.mean_service_minutes,
+                     "staff": plan.staff[key], "required_staff": plan.required[key],
+                     "target_wait_minutes": s.target_wait_minutes, "target_share": s.target_share,
+                     "service_level_predicted": predicted_slot_service_level(plan, s),
+                     "service_level_simulated": simulated.mean,
+                     "service_level_ci_low": simulated.ci_low,
+                     "service_level_ci_high": simulated.ci_high})
+    return rows
 
 
 def promotion_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:

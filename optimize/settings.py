@@ -37,7 +37,8 @@ class OptimizeSettings:
     gap: float = 0.005  # relative optimality gap at which the solver may stop
     refine_iterations: int = 0  # simulate, add staff where targets are missed, re-solve
     frontier_budgets: List[float] = field(default_factory=list)
-    segment_caps: Dict[str, float] = field(default_factory=dict)  # max self-service share
+    segment_caps: Dict[str, float] = field(default_factory=dict)  # max self-service share,
+    # over the scenario's segments.<s>.self_service_cap
     max_staff: Dict[str, int] = field(default_factory=dict)  # headcount per slot, by channel
     max_kiosks: Dict[str, int] = field(default_factory=dict)  # by kiosk channel
     kiosk_max_utilisation: float = 0.8  # kiosk and capped online load per server

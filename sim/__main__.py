@@ -68,6 +68,21 @@ def register_configs() -> None:
     cs.store(name="base_sweep", node=SweepSettings)
 
 
+def with_open_dicts(schema: type, paths: tuple[str, ...]) -> DictConfig:
+    """The structured config of ``schema`` with the dict-valued settings at ``paths`` open
+    to new keys.
+
+    Hydra composes in struct mode, so ``optimize.max_staff.teller=5`` would be refused
+    ("not in struct", append with ``+``) for a key the shipped dict lacks, although any
+    channel name is a valid key there.  An explicit flag on the node outlives the struct
+    mode Hydra sets on the root; the values keep their declared type.
+    """
+    node = OmegaConf.structured(schema)
+    for path in paths:
+        OmegaConf.set_struct(OmegaConf.select(node, path), False)
+    return node
+
+
 def check_known_keys(node: Any, path: str) -> None:
     """Refuse keys that the schema does not have.
 

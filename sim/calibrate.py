@@ -23,7 +23,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import to_absolute_path
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from sim.__main__ import check_known_keys, load, register_configs
+from sim.__main__ import check_known_keys, load, register_configs, with_open_dicts
 from sim.calibration import (
     Fit,
     fit_offsets,
@@ -61,7 +61,8 @@ class CalibrateConfig:
 
 
 register_configs()
-ConfigStore.instance().store(name="base_calibrate_config", node=CalibrateConfig)
+ConfigStore.instance().store(name="base_calibrate_config", node=with_open_dicts(
+    CalibrateConfig, ("calibrate.observed",)))
 
 
 def targets(scenario: Scenario, settings: CalibrateSettings

@@ -34,6 +34,27 @@ def variance(dist: Distribution) -> float:
     return (dist.cv * m) ** 2  # lognormal and gamma are given by mean and cv
 
 
+def survival(dist: Distribution, t: float) -> float:
+    """P(duration > t)."""
+    from scipy.special import gammaincc, ndtr  # only the planning model needs these
+
+    if t <= 0:
+        return 1.0
+    m = mean_minutes(dist)
+    kind = dist.kind
+    if kind is DistributionKind.exponential:
+        return math.exp(-t / m)
+    if kind is DistributionKind.deterministic:
+        return 1.0 if m > t else 0.0
+    if kind is DistributionKind.lognormal:
+        sigma2 = math.log1p(dist.cv**2)
+        return float(ndtr(-(math.log(t) - math.log(m) + sigma2 / 2) / math.sqrt(sigma2)))
+    if kind is DistributionKind.gamma:
+        shape = 1.0 / dist.cv**2
+        return float(gammaincc(shape, t * shape / m))
+    return float(np.mean(np.asarray(dist.samples_minutes, dtype=float) > t))
+
+
 def block_sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1.0
                   ) -> Callable[[int], np.ndarray]:
     """A function n -> n draws of the duration times ``scale``."""

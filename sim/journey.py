@@ -230,6 +230,8 @@ def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Opti
     stats.record_wait(wait, hour)
     if wait <= spec.target_wait_minutes:
         stats.count("within_target", hour)
-    yield env.timeout(option.service())
+    service = option.service()
+    stats.record_service(service, hour)
+    yield env.timeout(service)
     pool.release()
     return _finish_service(m, option, stats, hour), wait, None

@@ -20,7 +20,7 @@ CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "aband
                   "deflected", "guided_out", "switched_in", "switched_out")
 HOURLY_KPIS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "wait_mean",
                "p_wait",
-               "service_level", "utilisation", "servers")
+               "service_level", "utilisation", "servers", "service_mean")
 
 
 @dataclass
@@ -77,6 +77,9 @@ def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
         "service_level": [ratio(h["within_target"][i], h["joined"][i]) for i in range(n)],
         "utilisation": [ratio(h["busy_area"][i], h["capacity_area"][i]) for i in range(n)],
         "servers": [h["capacity_area"][i] / MINUTES_PER_HOUR for i in range(n)],
+        "started": list(h["started"]),
+        "service_mean": [ratio(h["service_sum"][i], h["started"][i]) for i in range(n)],
+        "service_second_moment": [ratio(h["service_sq_sum"][i], h["started"][i]) for i in range(n)],
     }
 
 

@@ -48,7 +48,7 @@ class QuantileSketch:
 
 
 HOURLY_COUNTS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "waited",
-                 "within_target", "wait_sum")
+                 "within_target", "wait_sum", "started", "service_sum", "service_sq_sum")
 HOURLY_AREAS = ("busy_area", "capacity_area")
 
 
@@ -91,6 +91,15 @@ class ChannelStats:
         if wait > 1e-12:
             self.waited += 1
             h["waited"][hour] += 1
+
+    def record_service(self, minutes: float, hour: int) -> None:
+        """A service that starts: its drawn length, by the hour the visit arrived (the
+        planning model reads the mean service of what servers really do, after the IVR
+        and the choice have filtered the mix)."""
+        h = self.hourly
+        h["started"][hour] += 1
+        h["service_sum"][hour] += minutes
+        h["service_sq_sum"][hour] += minutes * minutes
 
     def watch(self, env: Any, pool: Any) -> None:
         """Keep the time-weighted areas of ``pool`` (a ServerPool) in simulated time."""

@@ -138,6 +138,8 @@ class Segment:
     lobby_acceptance: float = 0.0  # accepts a lobby guide's redirection to a kiosk
     deflection_acceptance: float = 0.0  # accepts the IVR's self-service link
     steering: Steering = Steering.preference
+    self_service_cap: Optional[float] = None  # policy for the optimiser: at most this share
+    # of the segment's completed transactions on self-service (None: no cap)
 
 
 @dataclass

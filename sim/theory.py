@@ -148,6 +148,24 @@ def min_staff_erlang_a(arrival_rate: float, service_rate: float, patience_rate: 
     return high
 
 
+def patience_rate_within(survival: float, window_minutes: float) -> float:
+    """The exponential patience rate that abandons as many callers within the first
+    ``window_minutes`` of waiting as a general patience does (``survival``: P(patience >
+    window)): -ln(survival) / window.
+
+    Erlang A assumes exponential patience.  For another patience, many-server queues at
+    the service levels call centres aim for behave like Erlang A with theta equal to the
+    patience density at zero (Zeltyn and Mandelbaum, Queueing Systems 2005; Mandelbaum
+    and Zeltyn, Operations Research 2009): the callers who matter are those who would
+    wait a little.  The hazard averaged over the target wait is that density read over
+    the window the service level looks at; it is theta exactly for an exponential
+    patience, and near 0 for a lognormal one, whose hazard starts at 0 (Erlang C).
+    """
+    if survival <= 0.0:
+        return math.inf
+    return -math.log(survival) / window_minutes
+
+
 def littles_law_queue(arrival_rate: float, mean_wait: float) -> float:
     """L = lambda W."""
     return arrival_rate * mean_wait

@@ -148,6 +148,8 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
                     "deflection_acceptance"):
             _probability(f"{p}.{key}", getattr(seg, key))
         _positive(f"{p}.self_service_time_factor", seg.self_service_time_factor)
+        if seg.self_service_cap is not None:
+            _probability(f"{p}.self_service_cap", seg.self_service_cap)
         if seg.patience is not None:
             validate_distribution(seg.patience, f"{p}.patience")
         if seg.retry_delay is not None:
