@@ -40,7 +40,7 @@ from optimize.start import build_and_solve
 from optimize.validate import validate_settings
 from sim.__main__ import check_known_keys, in_multirun, load, register_configs, sweep_job
 from sim.experiment import run_experiment
-from sim.io import write_csv, write_json
+from sim.io import mark_complete, write_csv, write_json
 from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed
@@ -178,6 +178,7 @@ def main(cfg: DictConfig) -> None:
         scenario, run_settings, settings = load_all(cfg)
         out = Path(HydraConfig.get().runtime.output_dir)
         run(scenario, run_settings, settings, out)
+        mark_complete(out)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
