@@ -101,13 +101,13 @@ def with_python_numbers(value: T) -> T:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: with_python_numbers(getattr(value, f.name))
                    for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+        return dataclasses.replace(value, **changes)
     if isinstance(value, dict):
         return {k: with_python_numbers(v) for k, v in value.items()}  # type: ignore[return-value]
     if isinstance(value, (list, tuple)):
-        return type(value)(with_python_numbers(v) for v in value)  # type: ignore[return-value]
+        return type(value)(with_python_numbers(v) for v in value)
     if isinstance(value, np.generic):
-        return value.item()  # type: ignore[no-any-return]
+        return value.item()
     return value
 
 
