@@ -39,6 +39,7 @@ import numpy as np
 from tqdm import tqdm
 
 from sim.experiment import Estimate, estimate, run_experiment
+from sim.kpis import kpi_range
 from sim.model import Model
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
@@ -320,14 +321,16 @@ class MonthsResult:
     replications: list[list[MonthRecord]]  # replication -> month
 
     def kpi(self, month: int, name: str) -> Estimate:
-        return estimate(r[month].kpis[name] for r in self.replications)
+        return estimate((r[month].kpis[name] for r in self.replications),
+                        bounds=kpi_range(name))
 
     def scenario_channel(self, index: int) -> str:
         """A channel's name from its index in a journey record ("lost" for -1)."""
         return list(self.scenario.channels)[index] if index >= 0 else "lost"
 
     def active(self, month: int, channel: str) -> Estimate:
-        return estimate(float(r[month].active[channel]) for r in self.replications)
+        return estimate((float(r[month].active[channel]) for r in self.replications),
+                        bounds=kpi_range(f"active.{channel}"))
 
 
 def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
