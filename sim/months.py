@@ -17,9 +17,11 @@ Each month:
    staffed channel for the type, which serves it.
 3. **Learning** (``adoption.learning``): each visit scores peak-end as in the day model
    (``scenario.satisfaction``: the worst moment and the last, weighted by
-   ``peak_weight``); the channel's score moves by ``rate * (score - neutral)``.  Scores
-   of channels a customer did not use drift back toward the segment's by ``decay`` a
-   month.  All of a month's transactions choose with the scores of the month's start.
+   ``peak_weight``); the channel's score moves by ``rate * (score - neutral)``. Each
+   customer's satisfaction is a moving average of their journeys' scores, started at
+   the first month's (``remember``). Scores of channels a customer did not use drift
+   back toward the segment's by ``decay`` a month. All of a month's transactions choose
+   with the scores of the month's start.
 4. **KPIs** of the month (``MONTHLY_KPIS``).
 
 Replications are independent populations; every KPI gets a Student-t CI over them.
@@ -265,9 +267,8 @@ class Months:
             p.score += np.where(used, 0.0, drift)
         journeys_of = np.bincount(customer, minlength=n)
         mean_e = np.bincount(customer, weights=experience, minlength=n) / np.maximum(journeys_of, 1)
-        memory = a.learning.satisfaction_memory
-        p.satisfaction = np.where(journeys_of > 0,
-                                  (1 - memory) * p.satisfaction + memory * mean_e, p.satisfaction)
+        p.satisfaction = remember(p.satisfaction, mean_e, journeys_of > 0, p.segment,
+                                  a.learning.satisfaction_memory, first=month == 0)
 
         e_used = (used & self.e_channel).any(axis=1)
         p.e_used.append(e_used)
@@ -296,6 +297,27 @@ class Months:
             journeys = {"customer": customer, "first": first, "final": final,
                         "month": np.full(len(customer), month)}
         return MonthRecord(kpis, active, journeys)
+
+
+def remember(memory: np.ndarray, experience: np.ndarray, visited: np.ndarray,
+             segment: np.ndarray, weight: float, first: bool) -> np.ndarray:
+    """Each customer's satisfaction memory after a month (a moving average of their
+    journeys' peak-end scores, ``weight`` on the month's mean ``experience``).
+
+    The first month starts the memory at that month's experience: the customer's own, or
+    their segment's mean for a customer without journeys. Started at a neutral guess
+    instead, the memory would take a year to forget it, and satisfaction would seem to
+    rise (or fall) with nothing changing.
+    """
+    if not first:
+        return np.where(visited, (1 - weight) * memory + weight * experience, memory)
+    start = memory.astype(float)
+    for s in np.unique(segment):
+        mine, seen = segment == s, (segment == s) & visited
+        if seen.any():
+            start[mine] = experience[seen].mean()
+    start[visited] = experience[visited]
+    return start
 
 
 def _waits(rng: np.random.Generator, cond: Conditions, channels: np.ndarray) -> np.ndarray:
