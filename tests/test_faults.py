@@ -108,15 +108,38 @@ def test_runs_started_in_the_same_second_get_different_folders(config_name: str)
     assert first[1] != second[1] or first[1] is None
 
 
+FROZEN_CLOCK = f"""
+# Hydra's `now` resolver, frozen at {FROZEN!r} in every process that imports this: runs
+# started at different moments then start "in the same second", every time.
+import datetime
+from omegaconf import OmegaConf
+
+_register = OmegaConf.register_new_resolver
+
+
+def _register_frozen(name, resolver, *args, **kwargs):
+    if name == "now":
+        resolver = lambda pattern: {FROZEN!r}.strftime(pattern)
+    return _register(name, resolver, *args, **kwargs)
+
+
+OmegaConf.register_new_resolver = _register_frozen
+"""
+
+
 def test_two_sweeps_started_together_each_keep_their_own_table(tmp_path: Path) -> None:
+    (tmp_path / "clock").mkdir()
+    (tmp_path / "clock" / "sitecustomize.py").write_text(FROZEN_CLOCK)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "clock")}
     # no hydra.sweep.dir given: the shipped multirun/<date>/<time...> folders, under tmp_path
     commands = [[sys.executable, "-m", "sim", "-m", *SMALL, *BASIC, f"scenario.servers={servers}"]
                 for servers in ("5,6", "7,8")]
-    processes = [subprocess.Popen(c, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for c in commands]
+    processes = [subprocess.Popen(c, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for c in commands]
     outputs = [p.communicate(timeout=600) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], outputs
     tables = sorted(tmp_path.glob("multirun/*/*/sweep.csv"))
+    assert tables == sorted(tmp_path.glob("multirun/2026-03-01/09-30-15*/sweep.csv"))  # frozen
     assert len(tables) == 2
     servers = sorted(tuple(pd.read_csv(t)["scenario.servers"]) for t in tables)
     assert servers == [(5, 6), (7, 8)]
