@@ -47,7 +47,7 @@ from sim.__main__ import (
     sweep_job,
     with_open_dicts,
 )
-from sim.io import write_csv, write_json
+from sim.io import mark_complete, write_csv, write_json
 from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed
@@ -201,6 +201,7 @@ def main(cfg: DictConfig) -> None:
         scenario, run_settings, settings = load_all(cfg)
         out = Path(HydraConfig.get().runtime.output_dir)
         run(scenario, run_settings, settings, out)
+        mark_complete(out)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

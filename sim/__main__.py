@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import secrets
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from hydra.utils import to_absolute_path
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.experiment import run_experiment
-from sim.io import write_csv, write_json
+from sim.io import mark_complete, write_csv, write_json
 from sim.months import MONTHLY_KPIS, MonthsResult, run_months
 from sim.plots import plot_monthly, plot_switching_flows, plot_volume_shares, plot_wait_by_hour
 from sim.results import (
@@ -58,7 +60,24 @@ class Config:
     sweep: SweepSettings = field(default_factory=SweepSettings)  # multirun jobs only
 
 
+def run_suffix() -> str:
+    """What makes a run's folder its own: the process id and four random hex digits.
+
+    Folders are named by the second a run starts, so two runs (or sweeps) started in the
+    same second shared one and the second overwrote the first's results. The process id
+    separates concurrent processes; the random part separates two runs of one process.
+    """
+    return f"{os.getpid()}-{secrets.token_hex(2)}"
+
+
 def register_configs() -> None:
+    """The schemas, and the ``run_suffix`` resolver the shipped ``hydra.*.dir`` use.
+
+    The resolver caches its value per config, like Hydra's ``now``: every reference in one
+    run (the launching process and each job, which Hydra gives a copy of that cache)
+    names the same folder.
+    """
+    OmegaConf.register_new_resolver("run_suffix", run_suffix, use_cache=True, replace=True)
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=Config)
     cs.store(group="scenario", name="base_scenario", node=Scenario)
@@ -194,16 +213,23 @@ def write_outputs(result: Any, out: Path) -> None:
         plot_switching_flows(flows, out / "switching_flows.png")
 
 
+def compute_job(job: tuple[Scenario, RunSettings], out: Path) -> None:
+    """A sweep job's result files: those of a single run in the same mode (months mode
+    writes the last month's KPIs to summary.json, which the sweep table reads)."""
+    scenario, run = job
+    if run.mode is Mode.months:
+        write_months(run_months(scenario, run, progress=False), out)
+    else:
+        write_outputs(run_experiment(scenario, run, progress=False), out)
+
+
 register_configs()
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")
 def main(cfg: DictConfig) -> None:
     if in_multirun():
-        def compute(job: tuple[Scenario, RunSettings], out: Path) -> None:
-            write_outputs(run_experiment(*job, progress=False), out)
-
-        sweep_job("sim", cfg, lambda sweep: prepare_experiment(cfg, sweep), compute)
+        sweep_job("sim", cfg, lambda sweep: prepare_experiment(cfg, sweep), compute_job)
         return
     try:
         scenario, run = load(cfg)
@@ -214,11 +240,13 @@ def main(cfg: DictConfig) -> None:
     if run.mode is Mode.months:
         months = run_months(scenario, run)
         write_months(months, out)
+        mark_complete(out)
         print(months_text(months))
         print(f"\nresults in {out}")
         return
     result = run_experiment(scenario, run)
     write_outputs(result, out)
+    mark_complete(out)
     print(kpi_table(result))
     print(f"\nresults in {out}")
 

@@ -23,7 +23,7 @@ from sim.sweep import read_record
 
 ESTIMATE = ("mean", "ci_low", "ci_high")
 JOB_COLUMNS = ("status", "error", "config_hash", "seconds")
-UNFINISHED = "no result: the job stopped before it finished"
+UNFINISHED = "no result: the job stopped before it finished (no complete marker)"
 
 
 def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
@@ -120,6 +120,12 @@ def sweep_table(sweep_dir: Path, app: str) -> pd.DataFrame:
     return frame.infer_objects()
 
 
+def cache_errors(sweep_dir: Path) -> list[str]:
+    """Why jobs' results could not be kept in the cache (one line each, in job order)."""
+    records = [read_record(d) for _, d in job_dirs(sweep_dir)]
+    return [r.cache_error for r in records if r is not None and r.cache_error is not None]
+
+
 def write_sweep(sweep_dir: Path, app: str) -> pd.DataFrame:
     """sweep.csv, sweep.parquet and sweep.json (counts) at the multirun root."""
     frame = sweep_table(sweep_dir, app)
@@ -131,6 +137,7 @@ def write_sweep(sweep_dir: Path, app: str) -> pd.DataFrame:
         "ok": sum(r is not None and r.status == "ok" for r in records),
         "failed": sum(r is None or r.status == "failed" for r in records),
         "from_cache": sum(r is not None and r.from_cache for r in records),
+        "not_cached": sum(r is not None and r.cache_error is not None for r in records),
         "swept": swept_keys(sweep_dir),
     })
     return frame

@@ -15,9 +15,10 @@ import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, TypeVar
 
 import hydra
+import numpy as np
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.utils import to_absolute_path
@@ -36,7 +37,7 @@ from sim.calibration import (
     with_parameters,
 )
 from sim.experiment import run_experiment
-from sim.io import write_bytes_atomic, write_json
+from sim.io import mark_complete, write_bytes_atomic, write_json
 from sim.scenario import RunSettings, Scenario
 from sim.validate import UserError, require
 
@@ -89,9 +90,31 @@ def targets(scenario: Scenario, settings: CalibrateSettings
     return normalised(observed), by_hour
 
 
+T = TypeVar("T")
+
+
+def with_python_numbers(value: T) -> T:
+    """A copy of ``value`` (dataclasses, dicts, lists) with numpy scalars as Python ones.
+
+    The fit computes with numpy, so a fitted parameter can be a ``numpy.float64``, which
+    OmegaConf refuses as a config value (and JSON only takes because it subclasses float).
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: with_python_numbers(getattr(value, f.name))
+                   for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {k: with_python_numbers(v) for k, v in value.items()}  # type: ignore[return-value]
+    if isinstance(value, (list, tuple)):
+        return type(value)(with_python_numbers(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def scenario_yaml(scenario: Scenario) -> str:
     """The scenario as a config of the ``scenario`` group, typed by its schema."""
-    body = OmegaConf.to_yaml(OmegaConf.structured(scenario))
+    body = OmegaConf.to_yaml(OmegaConf.structured(with_python_numbers(scenario)))
     return "defaults:\n  - base_scenario\n  - _self_\n" + body
 
 
@@ -127,9 +150,13 @@ def calibrate(scenario: Scenario, run: RunSettings, settings: CalibrateSettings,
                 "check_seed": fresh(run, settings.check_replications).seed,
                 "check_replications": settings.check_replications},
     }
+    # the report first: it holds the fit, which took minutes; the scenario file is built
+    # from it and is the part with more that can go wrong
+    report = with_python_numbers(report)
+    write_json(out / "calibration.json", report)
     write_bytes_atomic(out / "scenario" / "calibrated.yaml",
                        scenario_yaml(fitted).encode("utf-8"))
-    write_json(out / "calibration.json", report)
+    mark_complete(out)
     return report
 
 

@@ -9,9 +9,11 @@ other processes or on other machines that share the folder.
 from __future__ import annotations
 
 import math
+import signal
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any, Optional, TextIO
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -19,10 +21,21 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 from tqdm import tqdm
 
-from sim.sweep import JOB_FILE
+from sim.io import COMPLETE, WriteError, write_error_line
 from sim.validate import UserError
 
 POLL_SECONDS = 0.5
+INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT (128 + 2)
+
+
+def stop_on_interrupt(signum: int, frame: Optional[FrameType]) -> None:
+    """Ctrl-C during a sweep: one line and exit code 130, no traceback.
+
+    SystemExit unwinds through the launcher like KeyboardInterrupt would (joblib stops its
+    workers and releases its semaphores on the way), but Hydra does not print it.
+    """
+    print("interrupted", file=sys.stderr)
+    raise SystemExit(INTERRUPTED)
 
 
 def count_jobs(task_overrides: list[str]) -> Optional[int]:
@@ -49,7 +62,7 @@ class JobProgress:
         self.thread.start()
 
     def _done(self) -> int:
-        return sum(1 for _ in self.sweep_dir.glob(f"*/{JOB_FILE}"))
+        return sum(1 for _ in self.sweep_dir.glob(f"*/{COMPLETE}"))
 
     def _poll(self) -> None:
         # load what the table and plots need while the jobs run, not after them: with
@@ -78,10 +91,11 @@ class SweepCallback(Callback):
         self.plots = plots
         self.progress: Optional[JobProgress] = None
         self.total: Optional[int] = None
+        self.previous_sigint: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        """Launchers pickle the callbacks for their workers; the bar stays here."""
-        return {**self.__dict__, "progress": None}
+        """Launchers pickle the callbacks for their workers; the bar and handler stay here."""
+        return {**self.__dict__, "progress": None, "previous_sigint": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
@@ -96,17 +110,30 @@ class SweepCallback(Callback):
 
         self.total = count_jobs(task_overrides(config))
         self.progress = JobProgress(sweep_dir, self.total)
+        if threading.current_thread() is threading.main_thread():
+            self.previous_sigint = signal.signal(signal.SIGINT, stop_on_interrupt)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        if self.previous_sigint is not None:
+            signal.signal(signal.SIGINT, self.previous_sigint)
         if self.progress is not None:
             self.progress.close()
         sweep_dir = Path(config.hydra.sweep.dir)
         # imported here, not at the top: launchers unpickle this callback in every worker,
         # which then need not import pandas and matplotlib
-        from sim.aggregate import swept_keys, write_sweep
+        from sim.aggregate import cache_errors, swept_keys, write_sweep
         from sim.sweep_plots import plot_sweep
 
-        frame = write_sweep(sweep_dir, self.app)
+        try:
+            frame = write_sweep(sweep_dir, self.app)
+        except WriteError as error:  # e.g. the disk filled up during the sweep
+            print(f"error: {write_error_line(error)}", file=sys.stderr)
+            raise SystemExit(1) from None
+        not_cached = cache_errors(sweep_dir)
+        if not_cached:  # once for the sweep, not once per job
+            print(f"warning: {len(not_cached)} of {len(frame)} jobs' results not kept in the "
+                  f"cache (results stand; a rerun recomputes them): {not_cached[0]}",
+                  file=sys.stderr)
         if self.total is not None and len(frame) < self.total:
             # e.g. workers on a cluster that resolved a relative sweep dir elsewhere
             print(f"error: {self.total} jobs launched, {len(frame)} found in {sweep_dir.resolve()}; "

@@ -10,7 +10,7 @@ import numpy as np
 from scipy.special import stdtrit  # Student t quantiles; scipy.stats costs ~0.7 s to import
 from tqdm import tqdm
 
-from sim.kpis import ReplicationResult, simulate_replication
+from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, simulate_replication
 from sim.model import Model
 from sim.scenario import RunSettings, Scenario
 
@@ -19,20 +19,35 @@ CONFIDENCE = 0.95
 
 @dataclass(frozen=True)
 class Estimate:
-    """Mean over replications and a Student-t confidence interval (NaN when undefined)."""
+    """Mean over replications and a Student-t confidence interval (NaN when undefined),
+    clipped to the KPI's range (``sim.kpis.kpi_range``): a count's interval does not run
+    below zero, nor a share's above one."""
 
     mean: float
     ci_low: float
     ci_high: float
     n: int
+    t_half_width: float = math.nan  # the Student-t half-width, before clipping
 
     @property
     def half_width(self) -> float:
+        """The Student-t half-width (the ± of the tables), whatever the clipping did."""
+        if not math.isnan(self.t_half_width):
+            return self.t_half_width
         return (self.ci_high - self.ci_low) / 2
 
 
-def estimate(values: Iterable[float], confidence: float = CONFIDENCE) -> Estimate:
-    """Replications where the KPI is undefined (NaN) are left out."""
+def estimate(values: Iterable[float], confidence: float = CONFIDENCE,
+             bounds: tuple[float, float] = UNBOUNDED) -> Estimate:
+    """Replications where the KPI is undefined (NaN) are left out; the interval is
+    clipped to ``bounds``, the range the KPI's values can take.
+
+    Why clipping, not an interval that respects bounds by construction (Wilson's, for a
+    share): the interval is over replications' values (each a mean or a ratio of one
+    replication), not over counts of independent trials, so Wilson's does not apply;
+    the t interval is right in the middle of the range and too wide near its edges, and
+    clipping removes only values the KPI cannot take, so coverage is unchanged.
+    """
     x = np.array([v for v in values if not math.isnan(v)], dtype=float)
     if x.size == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
@@ -40,7 +55,8 @@ def estimate(values: Iterable[float], confidence: float = CONFIDENCE) -> Estimat
     if x.size < 2:
         return Estimate(mean, math.nan, math.nan, 1)
     half = float(stdtrit(x.size - 1, 0.5 + confidence / 2) * x.std(ddof=1) / math.sqrt(x.size))
-    return Estimate(mean, mean - half, mean + half, int(x.size))
+    low, high = bounds
+    return Estimate(mean, max(mean - half, low), min(mean + half, high), int(x.size), half)
 
 
 @dataclass
@@ -50,13 +66,15 @@ class ExperimentResult:
     replications: list[ReplicationResult]
 
     def kpi(self, name: str) -> Estimate:
-        return estimate(r.kpis[name] for r in self.replications)
+        return estimate((r.kpis[name] for r in self.replications), bounds=kpi_range(name))
 
     def channel_kpi(self, channel: str, name: str) -> Estimate:
-        return estimate(r.channels[channel][name] for r in self.replications)
+        return estimate((r.channels[channel][name] for r in self.replications),
+                        bounds=kpi_range(name))
 
     def segment_kpi(self, segment: str, name: str) -> Estimate:
-        return estimate(r.segments[segment][name] for r in self.replications)
+        return estimate((r.segments[segment][name] for r in self.replications),
+                        bounds=kpi_range(name))
 
 
 def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None

@@ -1,6 +1,8 @@
 """Writing result files atomically: a temporary file in the same folder, then a rename.
 
-A run stopped half-way leaves either the old file or the new one, never a torn one.
+A run stopped half-way leaves either the old file or the new one, never a torn one. A
+folder's ``complete`` marker, written after everything else, tells a finished run from one
+that stopped (killed, or out of disk space) with only some of its files.
 """
 
 from __future__ import annotations
@@ -14,8 +16,42 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+COMPLETE = "complete"  # the marker file of a run folder whose files are all written
+
+
+class WriteError(OSError):
+    """Writing a result file failed (disk full, no permission); ``filename`` is the file."""
+
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all; a failure is a WriteError naming
+    ``path``, with the original errno (``errno.ENOSPC`` for a full disk).
+
+    (A failing ``write`` names no file, and one naming the temporary file would send the
+    user looking for a file that is gone.)
+    """
+    try:
+        _write_via_temporary(path, data)
+    except OSError as error:
+        raise WriteError(error.errno, error.strerror or str(error), str(path)) from error
+
+
+def write_error_line(error: OSError) -> str:
+    """One line for a failed write: ``cannot write <path>: no space left on device``."""
+    reason = (error.strerror or str(error)).lower()
+    return f"cannot write {error.filename}: {reason}" if error.filename else f"cannot write: {reason}"
+
+
+def mark_complete(folder: Path) -> None:
+    """Write the ``complete`` marker: call it after the folder's last result file."""
+    write_bytes_atomic(folder / COMPLETE, b"")
+
+
+def is_complete(folder: Path) -> bool:
+    return (folder / COMPLETE).is_file()
+
+
+def _write_via_temporary(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -1,7 +1,9 @@
 """KPI definitions: the streamed statistics of one replication turned into named values.
 
-Every KPI the tool reports is defined here, once; the README's KPI table follows it.
-NaN marks a value that is undefined in a replication (e.g. a wait with nobody queueing).
+Every KPI the tool reports is defined here, once, with the range its values can take
+(``KPI_RANGES``, which confidence intervals are clipped to); the README's KPI table
+follows it. NaN marks a value that is undefined in a replication (e.g. a wait with nobody
+queueing).
 """
 
 from __future__ import annotations
@@ -21,6 +23,39 @@ CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "aband
 HOURLY_KPIS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "wait_mean",
                "p_wait",
                "service_level", "utilisation", "servers", "service_mean")
+
+
+# The range of each KPI's values: a confidence interval is clipped to it (a Student-t
+# interval on two replications of a small count runs well below zero otherwise).
+UNBOUNDED = (-math.inf, math.inf)
+NON_NEGATIVE = (0.0, math.inf)  # counts, rates, times, costs
+SHARE = (0.0, 1.0)  # shares, probabilities, satisfaction scores
+KPI_RANGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(CHANNEL_COUNTS, NON_NEGATIVE),
+    # overall (replication_result) and per segment (segment_kpis)
+    **dict.fromkeys(("journeys", "completed", "lost", "in_progress_end", "guided", "deflected",
+                     "cost_total", "cost_per_transaction", "arrival_rate_per_minute",
+                     "mean_journey_minutes", "mean_in_system"), NON_NEGATIVE),
+    **dict.fromkeys(("diversion_rate", "diversion_eligible", "lost_rate", "switch_rate",
+                     "satisfaction", "staffed_first_self_service"), SHARE),
+    # per channel (channel_kpis) and per hour (hourly_kpis)
+    **dict.fromkeys(("in_system_end", "wait_mean", "wait_p50", "wait_p90", "wait_p95",
+                     "mean_queue_length", "mean_servers", "cost", "servers"), NON_NEGATIVE),
+    **dict.fromkeys(("p_wait", "service_level", "abandon_rate", "utilisation", "volume_share"),
+                    SHARE),
+    # per month (sim.months.MONTHLY_KPIS)
+    **dict.fromkeys(("transactions", "churned", "contacted", "promotion_spend"), NON_NEGATIVE),
+    **dict.fromkeys(("e_channel_share", "penetration", "penetration_cumulative", "churn_rate"),
+                    SHARE),
+}
+COUNT_PREFIXES = ("served.", "active.")  # served.<channel> per segment, active.<channel> per month
+
+
+def kpi_range(name: str) -> tuple[float, float]:
+    """The range of the KPI called ``name``; a KPI without one is a bug (KeyError)."""
+    if name.startswith(COUNT_PREFIXES):
+        return NON_NEGATIVE
+    return KPI_RANGES[name]
 
 
 @dataclass

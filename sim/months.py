@@ -17,9 +17,11 @@ Each month:
    staffed channel for the type, which serves it.
 3. **Learning** (``adoption.learning``): each visit scores peak-end as in the day model
    (``scenario.satisfaction``: the worst moment and the last, weighted by
-   ``peak_weight``); the channel's score moves by ``rate * (score - neutral)``.  Scores
-   of channels a customer did not use drift back toward the segment's by ``decay`` a
-   month.  All of a month's transactions choose with the scores of the month's start.
+   ``peak_weight``); the channel's score moves by ``rate * (score - neutral)``. Each
+   customer's satisfaction is a moving average of their journeys' scores, started at
+   the first month's (``remember``). Scores of channels a customer did not use drift
+   back toward the segment's by ``decay`` a month. All of a month's transactions choose
+   with the scores of the month's start.
 4. **KPIs** of the month (``MONTHLY_KPIS``).
 
 Replications are independent populations; every KPI gets a Student-t CI over them.
@@ -39,6 +41,7 @@ import numpy as np
 from tqdm import tqdm
 
 from sim.experiment import Estimate, estimate, run_experiment
+from sim.kpis import kpi_range
 from sim.model import Model
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
@@ -264,9 +267,8 @@ class Months:
             p.score += np.where(used, 0.0, drift)
         journeys_of = np.bincount(customer, minlength=n)
         mean_e = np.bincount(customer, weights=experience, minlength=n) / np.maximum(journeys_of, 1)
-        memory = a.learning.satisfaction_memory
-        p.satisfaction = np.where(journeys_of > 0,
-                                  (1 - memory) * p.satisfaction + memory * mean_e, p.satisfaction)
+        p.satisfaction = remember(p.satisfaction, mean_e, journeys_of > 0, p.segment,
+                                  a.learning.satisfaction_memory, first=month == 0)
 
         e_used = (used & self.e_channel).any(axis=1)
         p.e_used.append(e_used)
@@ -297,6 +299,27 @@ class Months:
         return MonthRecord(kpis, active, journeys)
 
 
+def remember(memory: np.ndarray, experience: np.ndarray, visited: np.ndarray,
+             segment: np.ndarray, weight: float, first: bool) -> np.ndarray:
+    """Each customer's satisfaction memory after a month (a moving average of their
+    journeys' peak-end scores, ``weight`` on the month's mean ``experience``).
+
+    The first month starts the memory at that month's experience: the customer's own, or
+    their segment's mean for a customer without journeys. Started at a neutral guess
+    instead, the memory would take a year to forget it, and satisfaction would seem to
+    rise (or fall) with nothing changing.
+    """
+    if not first:
+        return np.where(visited, (1 - weight) * memory + weight * experience, memory)
+    start = memory.astype(float)
+    for s in np.unique(segment):
+        mine, seen = segment == s, (segment == s) & visited
+        if seen.any():
+            start[mine] = experience[seen].mean()
+    start[visited] = experience[visited]
+    return start
+
+
 def _waits(rng: np.random.Generator, cond: Conditions, channels: np.ndarray) -> np.ndarray:
     """Minutes waited at each visit: none, or exponential with the day's mean given a wait."""
     waited = rng.random(len(channels)) < cond.p_wait[channels]
@@ -320,14 +343,16 @@ class MonthsResult:
     replications: list[list[MonthRecord]]  # replication -> month
 
     def kpi(self, month: int, name: str) -> Estimate:
-        return estimate(r[month].kpis[name] for r in self.replications)
+        return estimate((r[month].kpis[name] for r in self.replications),
+                        bounds=kpi_range(name))
 
     def scenario_channel(self, index: int) -> str:
         """A channel's name from its index in a journey record ("lost" for -1)."""
         return list(self.scenario.channels)[index] if index >= 0 else "lost"
 
     def active(self, month: int, channel: str) -> Estimate:
-        return estimate(float(r[month].active[channel]) for r in self.replications)
+        return estimate((float(r[month].active[channel]) for r in self.replications),
+                        bounds=kpi_range(f"active.{channel}"))
 
 
 def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from sim.experiment import Estimate, ExperimentResult, estimate
-from sim.kpis import HOURLY_KPIS
+from sim.kpis import HOURLY_KPIS, kpi_range
 from sim.metrics import MINUTES_PER_HOUR
 from sim.months import MONTHLY_KPIS, MonthsResult
 from sim.scenario import RunSettings, Scenario
@@ -98,7 +98,8 @@ def hourly_table(result: ExperimentResult) -> list[dict[str, Any]]:
             if (i + 1) * MINUTES_PER_HOUR <= warmup:
                 continue
             for kpi in HOURLY_KPIS:
-                e = estimate(r.hourly[name][kpi][i] for r in result.replications)
+                e = estimate((r.hourly[name][kpi][i] for r in result.replications),
+                             bounds=kpi_range(kpi))
                 rows.append({"channel": name, "hour": open_hour + i, "kpi": kpi, **as_dict(e)})
     return rows
 

@@ -2,16 +2,26 @@
 
 A job's result files are kept in ``sweep.cache_dir/<app>/<config hash>/``; running a
 sweep again (``sweep.resume=true``) copies them instead of recomputing. A cache entry is
-written under a temporary name and renamed when complete, so a job killed half-way
-leaves nothing that a later run would take for a result. Every job, computed, restored or
-failed, leaves ``job.json`` in its directory: what the sweep table reads.
+written under a temporary name and renamed when complete, and counts only with its
+``complete`` marker, so a job killed half-way leaves nothing that a later run would take
+for a result. Every job, computed, restored or failed, leaves ``job.json`` and then the
+``complete`` marker in its directory: what the sweep table reads. A cache that cannot be
+written costs only the reuse: the job's record says why, and its results stand.
+
+A job that runs in a worker process (joblib's loky workers) ends that worker when the
+launching process goes away (``exit_with_parent``), so killing a sweep leaves no workers
+behind; Ctrl-C is left to the launching process, which stops the workers itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,13 +29,24 @@ from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 import numpy as np
+from tqdm import tqdm
 
-from sim.io import read_json, write_json
+from sim.io import (
+    COMPLETE,
+    WriteError,
+    is_complete,
+    mark_complete,
+    read_json,
+    write_error_line,
+    write_json,
+)
 from sim.validate import UserError
 
 log = logging.getLogger(__name__)
 JOB_FILE = "job.json"
 T = TypeVar("T")
+PARENT_POLL_SECONDS = 0.5
+_watching_parent = False
 
 
 @dataclass
@@ -45,20 +66,22 @@ class JobRecord:
     config_hash: Optional[str]
     error: Optional[str]  # one line, for failed jobs
     from_cache: bool = False
+    cache_error: Optional[str] = None  # one line: why the results are not in the cache
 
     def as_dict(self) -> dict[str, Any]:
         return {"job": self.job, "status": self.status, "seconds": self.seconds,
                 "config_hash": self.config_hash, "error": self.error,
-                "from_cache": self.from_cache}
+                "from_cache": self.from_cache, "cache_error": self.cache_error}
 
 
 def read_record(job_dir: Path) -> Optional[JobRecord]:
+    """The job's record if its folder is complete (None for a job that stopped half-way)."""
     path = job_dir / JOB_FILE
-    if not path.is_file():
+    if not path.is_file() or not is_complete(job_dir):
         return None
     d = read_json(path)
     return JobRecord(int(d["job"]), str(d["status"]), float(d["seconds"]), d.get("config_hash"),
-                     d.get("error"), bool(d.get("from_cache", False)))
+                     d.get("error"), bool(d.get("from_cache", False)), d.get("cache_error"))
 
 
 def own_seed(seed: int, config_hash: str) -> int:
@@ -68,6 +91,39 @@ def own_seed(seed: int, config_hash: str) -> int:
     return int(state[0])
 
 
+def exit_with_parent(poll_seconds: float = PARENT_POLL_SECONDS) -> None:
+    """In a launcher's worker process, end the process when the launching one is gone.
+
+    Loky's workers outlive a launching process killed outright (SIGKILL, OOM killer) and
+    idle for minutes. A daemon thread here polls the parent's id, which changes when the
+    parent dies (the orphan is adopted by init or a subreaper), and exits the worker.
+    ``prctl(PR_SET_PDEATHSIG)`` would be instant but is Linux-only and fires when the
+    *thread* that started the worker ends, and loky starts workers from helper threads.
+    Ctrl-C (SIGINT to the whole terminal group) is ignored here: the launching process
+    stops the workers. Does nothing in the launching process itself (the basic launcher),
+    whose parent, a shell, may well go first (``nohup``).
+    """
+    global _watching_parent
+    if _watching_parent or multiprocessing.parent_process() is None:
+        return
+    _watching_parent = True
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # tqdm guards its bars with a multiprocessing lock, a named semaphore registered with
+    # the resource tracker; a worker the launcher stops (SIGKILL) never unregisters it and
+    # the tracker warns of a leak. A job's bars are off, and one process needs one thread lock.
+    tqdm.set_lock(threading.RLock())
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent, poll_seconds), daemon=True,
+                     name="exit-with-parent").start()
+
+
+def _exit_when_orphaned(parent: int, poll_seconds: float) -> None:
+    while os.getppid() == parent:
+        time.sleep(poll_seconds)
+    os._exit(1)  # no cleanup: the parent that would read the results is gone
+
+
 def run_job(app: str, job: int, out: Path, settings: SweepSettings,
             prepare: Callable[[SweepSettings], tuple[str, T]], compute: Callable[[T, Path], object]
             ) -> JobRecord:
@@ -75,52 +131,65 @@ def run_job(app: str, job: int, out: Path, settings: SweepSettings,
 
     ``prepare`` validates the config and returns (config hash, what ``compute`` needs),
     given the sweep settings (whose common random numbers decide the seed);
-    ``compute`` writes the result files into ``out``.
+    ``compute`` writes the result files into ``out``. The record, then the ``complete``
+    marker, are written last.
     """
+    exit_with_parent()
     began = time.perf_counter()
     key: Optional[str] = None
     try:
         key, payload = prepare(settings)
         entry = Path(settings.cache_dir) / app / key
-        if settings.resume and (entry / JOB_FILE).is_file():
+        if settings.resume and read_record(entry) is not None:
             record = _restore(entry, out, job)
         else:
             compute(payload, out)
             record = JobRecord(job, "ok", time.perf_counter() - began, key, None)
-            write_json(out / JOB_FILE, record.as_dict())
-            _store(out, entry)
+            record = dataclasses.replace(record, cache_error=_store(out, entry, record))
     except UserError as error:
         record = JobRecord(job, "failed", time.perf_counter() - began, key, str(error))
+    except WriteError as error:  # e.g. the disk is full: say which file, in one line
+        record = JobRecord(job, "failed", time.perf_counter() - began, key,
+                           write_error_line(error))
     except Exception as error:  # a sweep lists what failed and goes on
         log.exception("job %d failed", job)
         first_line = (str(error).splitlines() or [""])[0]
         record = JobRecord(job, "failed", time.perf_counter() - began, key,
                            f"{type(error).__name__}: {first_line}")
-    if record.status == "failed":
-        write_json(out / JOB_FILE, record.as_dict())
+    write_json(out / JOB_FILE, record.as_dict())
+    mark_complete(out)
     return record
 
 
 def _result_files(folder: Path) -> list[Path]:
-    """The files a job wrote (not Hydra's .hydra/ folder or its log)."""
+    """The files a job computed (not its record and marker, Hydra's .hydra/ or its log)."""
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix != ".log")
+                  if p.is_file() and not p.name.startswith(".") and p.suffix != ".log"
+                  and p.name not in (JOB_FILE, COMPLETE))
 
 
-def _store(out: Path, entry: Path) -> None:
-    """Copy the job's files to the cache: into a temporary folder, renamed when complete."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
+def _store(out: Path, entry: Path, record: JobRecord) -> Optional[str]:
+    """Copy the job's files, its record and the marker to the cache: into a temporary
+    folder, renamed when complete. Returns why it could not (one line), or None."""
     tmp = entry.parent / f".{entry.name}.{os.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    for path in _result_files(out):
-        shutil.copy2(path, tmp / path.name)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        for path in _result_files(out):
+            shutil.copy2(path, tmp / path.name)
+        write_json(tmp / JOB_FILE, record.as_dict())
+        mark_complete(tmp)
+    except OSError as error:  # unwritable or full: the results stand, only reuse is lost
+        shutil.rmtree(tmp, ignore_errors=True)
+        return write_error_line(error)
     try:
         if entry.exists():  # resume=false, or two jobs of one config: keep the newest
             shutil.rmtree(entry)
         os.rename(tmp, entry)
     except OSError:  # another job renamed the same config's entry first: it is as good
         shutil.rmtree(tmp, ignore_errors=True)
+    return None
 
 
 def _restore(entry: Path, out: Path, job: int) -> JobRecord:
@@ -128,7 +197,5 @@ def _restore(entry: Path, out: Path, job: int) -> JobRecord:
         shutil.copy2(path, out / path.name)  # keeps the times: nothing was recomputed
     cached = read_record(entry)
     assert cached is not None
-    record = JobRecord(job, cached.status, cached.seconds, cached.config_hash, None,
-                       from_cache=True)
-    write_json(out / JOB_FILE, record.as_dict())
-    return record
+    return JobRecord(job, cached.status, cached.seconds, cached.config_hash, None,
+                     from_cache=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 import math
@@ -9,8 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT
+from omegaconf import OmegaConf
 
 from sim.calibration import (
     fit_offsets,
@@ -130,3 +133,43 @@ def test_calibration_without_anything_to_fit_is_refused_in_one_line(tmp_path: Pa
     assert done.stderr.strip().splitlines() == [
         "error: calibrate.observed={}: nothing to fit: give the scenario's observed_shares, "
         "calibrate.observed or calibrate.log"]
+
+
+def test_a_scenario_with_numpy_numbers_is_written_as_a_plain_yaml_scenario() -> None:
+    from sim.calibrate import scenario_yaml
+
+    fitted = with_parameters(branch(), {"web": np.float64(0.25)}, np.float64(1.5))
+    text = scenario_yaml(fitted)  # a numpy float here once crashed OmegaConf
+    segment = OmegaConf.create(text)["segments"]["walk_in"]
+    assert segment["wait_sensitivity_per_minute"] == pytest.approx(0.3 * 1.5)
+    assert segment["preference"]["web"] == pytest.approx(-0.5 + 0.25)
+    assert "numpy" not in text
+
+
+def test_calibrating_against_a_log_with_the_wait_fit_writes_the_report_and_the_scenario(
+        tmp_path: Path) -> None:
+    from conftest import compose_scenario
+
+    scenario, run = compose_scenario(["scenario=telecom_hall", "run.replications=1",
+                                      "run.horizon_minutes=240", "run.trace=true"])
+    rows = transaction_log(run_experiment(scenario, run, progress=False),
+                           datetime.datetime(2009, 3, 2, 8, 0))
+    log = tmp_path / "calls.csv"
+    with log.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "sim.calibrate", f"hydra.run.dir={out}",
+                           "scenario=telecom_hall", f"calibrate.log={log}",
+                           "run.replications=2", "run.horizon_minutes=240",
+                           "calibrate.iterations=2", "calibrate.check_replications=2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "calibration.json").read_text())
+    factor = report["parameters"]["wait_sensitivity_factor"]
+    written = OmegaConf.load(out / "scenario" / "calibrated.yaml")
+    for name, segment in scenario.segments.items():
+        assert written["segments"][name]["wait_sensitivity_per_minute"] == pytest.approx(
+            segment.wait_sensitivity_per_minute * factor)
+    assert (out / "complete").is_file()

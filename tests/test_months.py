@@ -190,3 +190,28 @@ def test_each_customer_remembers_the_last_month_they_used_each_channel() -> None
         expected[j["customer"][fell_back], j["final"][fell_back]] = m
     assert (months.population.last_used == expected).all()
     assert (expected == -1).any() and (expected == 2).any()
+
+
+def test_without_learning_satisfaction_is_stationary_from_the_first_month() -> None:
+    result = run(town(learning=False))
+    sat = np.array([result.kpi(m, "satisfaction").mean for m in range(MONTHS)])
+    for m in range(MONTHS):
+        values = [r[m].kpis["satisfaction"] for r in result.replications]
+        se = float(np.std(values, ddof=1) / math.sqrt(len(values)))
+        assert abs(sat[m] - sat.mean()) <= Z * se + 1e-9, (m, sat)
+    # and it is the journeys' own level: month 1's memory is the mean of month 1's scores
+    assert 0.0 < sat[0] < 1.0
+
+
+def test_the_first_month_starts_each_memory_at_its_own_or_its_segments_experience() -> None:
+    from sim.months import remember
+
+    memory = np.full(5, 0.6)  # the neutral guess the first month must not keep
+    experience = np.array([0.9, 0.0, 0.5, 0.0, 0.2])
+    visited = np.array([True, False, True, False, True])
+    segment = np.array([0, 0, 0, 1, 1])
+    first = remember(memory, experience, visited, segment, weight=0.3, first=True)
+    assert list(first) == pytest.approx([0.9, 0.7, 0.5, 0.2, 0.2])  # 0.7 = mean(0.9, 0.5)
+    later = remember(first, np.array([0.4, 0.0, 0.5, 0.8, 0.2]), visited, segment, 0.3,
+                     first=False)
+    assert list(later) == pytest.approx([0.7 * 0.9 + 0.3 * 0.4, 0.7, 0.5, 0.2, 0.2])

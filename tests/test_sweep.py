@@ -166,12 +166,17 @@ def test_common_random_numbers_give_every_job_the_same_draws_and_can_be_turned_o
     assert set(own["config_hash"]).isdisjoint(crn["config_hash"])  # seeds are in the hash
 
 
-def test_jobs_run_in_parallel_through_the_joblib_launcher(tmp_path: Path) -> None:
+def test_jobs_run_in_parallel_through_the_joblib_launcher_without_its_launch_lines(
+        tmp_path: Path) -> None:
     done = sweep(tmp_path, "s", [*SMALL, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
                                  "scenario.servers=5,6"])
     assert done.returncode == 0, done.stderr
-    assert "Joblib.Parallel(n_jobs=2" in done.stdout + done.stderr
+    hydra_yaml = (tmp_path / "s" / "0" / ".hydra" / "hydra.yaml").read_text()
+    assert "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher" in hydra_yaml
     assert list(table(tmp_path, "s")["status"]) == ["ok", "ok"]
+    # the launcher's "Joblib.Parallel(...) is launching" and "Launching jobs" lines are noise
+    assert "Joblib.Parallel" not in done.stdout + done.stderr
+    assert "Launching jobs" not in done.stdout + done.stderr
 
 
 def test_an_optimiser_sweep_tabulates_each_plan(tmp_path: Path) -> None:
@@ -215,3 +220,21 @@ def test_an_interpolation_in_an_override_is_kept_as_written(tmp_path: Path) -> N
     assert list(frame["status"]) == ["ok", "ok"]
     summary = json.loads((tmp_path / "s" / "0" / "summary.json").read_text())
     assert summary["seed"] == 2  # = run.replications
+
+
+def test_a_months_sweep_runs_the_months_model_one_row_per_job_with_its_last_month(
+        tmp_path: Path) -> None:
+    done = sweep(tmp_path, "m", [*BASIC, "run.mode=months", "run.months=2,3",
+                                 "run.customers=500", "run.replications=2", "run.plots=false",
+                                 "scenario.adoption.day_replications=1"])
+    assert done.returncode == 0, done.stderr
+    frame = table(tmp_path, "m").set_index("run.months")
+    assert list(frame["status"]) == ["ok", "ok"]
+    # the same populations (same seeds): month 2 of the 3-month job is the 2-month job's last
+    monthly = pd.read_csv(tmp_path / "m" / str(frame.loc[3, "job"]) / "monthly.csv")
+    month_2 = monthly[monthly["month"] == 2].set_index("kpi")
+    month_3 = monthly[monthly["month"] == 3].set_index("kpi")
+    for kpi in ("e_channel_share", "penetration", "satisfaction", "transactions"):
+        assert frame.loc[2, f"{kpi}_mean"] == pytest.approx(month_2.loc[kpi, "mean"], rel=1e-12)
+        assert frame.loc[3, f"{kpi}_mean"] == pytest.approx(month_3.loc[kpi, "mean"], rel=1e-12)
+    assert frame.loc[2, "penetration_cumulative_mean"] <= frame.loc[3, "penetration_cumulative_mean"]
