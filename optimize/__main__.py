@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -39,6 +38,7 @@ from optimize.settings import Objective, OptimizeSettings
 from optimize.start import build_and_solve
 from optimize.validate import validate_settings
 from sim.__main__ import check_known_keys, in_multirun, load, register_configs, sweep_job
+from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
 from sim.io import write_csv, write_json
 from sim.results import config_hash, plain
@@ -150,7 +150,7 @@ def load_all(cfg: DictConfig) -> tuple[Scenario, RunSettings, OptimizeSettings]:
     check_known_keys(cfg.optimize, "optimize")
     settings = OmegaConf.to_object(cfg.optimize)
     assert isinstance(settings, OptimizeSettings)
-    validate_settings(settings, scenario)
+    validate_settings(settings, scenario, run_settings)
     return scenario, run_settings, settings
 
 
@@ -174,15 +174,12 @@ def main(cfg: DictConfig) -> None:
         sweep_job("optimize", cfg, lambda sweep: prepare_job(cfg, sweep),
                   lambda job, out: run(*job, out, quiet=True))
         return
-    try:
+    with reported_errors():
         scenario, run_settings, settings = load_all(cfg)
         out = Path(HydraConfig.get().runtime.output_dir)
         run(scenario, run_settings, settings, out)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
     print(f"\nresults in {out}")
 
 
 if __name__ == "__main__":
-    main()
+    run_app(main)
