@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from tqdm import tqdm
 
 from sim.customer_table import read_customer_table
 from sim.experiment import Estimate, estimate, run_experiment
 from sim.model import Model
+from sim.progress import Progress
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
 
@@ -323,8 +323,7 @@ def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = 
                ) -> MonthsResult:
     """``run.replications`` populations over ``run.months`` months."""
     reps = []
-    bar = tqdm(total=run.replications * run.months, desc="months", unit="month",
-               disable=None if progress is None else not progress, leave=False)
+    bar = Progress(run.replications * run.months, "months", "month", progress)
     for r in range(run.replications):
         months = Months(scenario, run, r)
         records = []
