@@ -321,6 +321,20 @@ def test_a_bad_job_in_a_sweep_is_a_failed_row_with_its_one_line(tmp_path: Path) 
         assert sorted(r["status"] for r in outcomes[name]["rows"]) == ["failed", "ok"], name
 
 
+def test_a_sweep_job_that_runs_out_of_memory_gets_a_one_line_error(tmp_path: Path) -> None:
+    from sim.sweep import SweepSettings, run_job
+
+    def exhaust(_: object, __: Path) -> None:
+        raise MemoryError()  # what numpy raises, with no message
+
+    record = run_job("sim", 0, tmp_path, SweepSettings(cache_dir=str(tmp_path / "cache")),
+                     lambda _: ("f" * 16, None), exhaust)
+    assert record.status == "failed"
+    assert record.error == ("MemoryError: the job ran out of memory; lower run.horizon_minutes, "
+                            "run.replications, run.customers or the volumes")
+    assert json.loads((tmp_path / "job.json").read_text())["error"] == record.error
+
+
 if __name__ == "__main__":
     os.environ.setdefault("MPLBACKEND", "Agg")
     # runpy's note that an app's module was imported before (by another app): the
