@@ -168,13 +168,13 @@ CASES: dict[str, Case] = {
     "budget_nan": Case("optimize", ["optimize.budget=nan"], "optimize.budget=nan"),
     "gap_nan": Case("optimize", ["optimize.gap=nan"], "optimize.gap=nan"),
     "shift_longer_than_the_day": Case(
-        "optimize", ["+optimize.shifts=[{name: long, length_slots: 12}]"],
+        "optimize", ["optimize.shifts=[{name: long, length_slots: 12}]"],
         "optimize.shifts[0].length_slots=12: must lie in 1..10"),
     "shift_starting_outside_the_day": Case(
-        "optimize", ["+optimize.shifts=[{name: late, length_slots: 4, starts: [0, 8]}]"],
+        "optimize", ["optimize.shifts=[{name: late, length_slots: 4, starts: [0, 8]}]"],
         "optimize.shifts[0].starts[1]=8: a 4-slot shift starts in 0..6"),
     "shift_names_repeated": Case(
-        "optimize", ["+optimize.shifts=[{name: a, length_slots: 4}, {name: a, length_slots: 6}]"],
+        "optimize", ["optimize.shifts=[{name: a, length_slots: 4}, {name: a, length_slots: 6}]"],
         "optimize.shifts[1].name='a': another shift has this name"),
     "optimize_scenario_effort_nan": Case("optimize", ["scenario.channels.kiosk.effort=nan"],
                                          "scenario.channels.kiosk.effort=nan"),
@@ -185,7 +185,7 @@ CASES: dict[str, Case] = {
     "sweep_open_hour": Case("sim", ["scenario=mmc", "scenario.open_hour=25,9"],
                             "scenario.open_hour=25: a clock hour lies in 0..23", sweep=True),
     "sweep_optimize_shift": Case(
-        "optimize", ["+optimize.shifts=[{name: long, length_slots: 12}]", "optimize.budget=1,2"],
+        "optimize", ["optimize.shifts=[{name: long, length_slots: 12}]", "optimize.budget=1,2"],
         "optimize.shifts[0].length_slots=12", sweep=True),
 }
 

@@ -327,7 +327,7 @@ def test_a_run_past_the_arrivals_limit_is_refused_naming_the_largest_segment() -
     validate_size(s, RunSettings(horizon_minutes=120.0 * (days - 2)))
 
 
-def test_a_horizon_past_a_year_is_refused() -> None:
+def test_a_horizon_past_ten_years_is_refused() -> None:
     with pytest.raises(ScenarioError) as info:
         validate_run(RunSettings(horizon_minutes=MAX_HORIZON_MINUTES + 1))
     assert info.value.path == "run.horizon_minutes"
