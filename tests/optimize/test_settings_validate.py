@@ -37,8 +37,10 @@ def test_a_shift_start_from_which_it_would_run_past_the_day_is_refused() -> None
                              "(the end of run.horizon_minutes)")
 
 
-def test_a_negative_shift_start_is_refused() -> None:
-    assert refused_shifts([Shift(length_slots=4, starts=[-1])]).path == "optimize.shifts[0].starts[0]"
+def test_a_negative_shift_start_is_refused_even_without_a_planned_day() -> None:
+    with pytest.raises(ScenarioError) as info:
+        validate_shifts([Shift(length_slots=4, starts=[-1])], None)
+    assert str(info.value) == "optimize.shifts[0].starts[0]=-1: slots count from 0"
 
 
 def test_two_shifts_of_one_name_are_refused() -> None:
