@@ -38,7 +38,7 @@ from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
 from sim.io import write_bytes_atomic, write_json
 from sim.scenario import RunSettings, Scenario
-from sim.validate import require, require_finite
+from sim.validate import ScenarioError, require, require_finite
 
 
 @dataclass
@@ -72,12 +72,17 @@ def targets(scenario: Scenario, settings: CalibrateSettings
     if settings.log:
         path = Path(to_absolute_path(settings.log))
         require(path.is_file(), "calibrate.log", settings.log, "no such file")
-        with path.open(newline="") as f:
-            reader = csv.DictReader(f)
-            missing = {"timestamp", "channel", "outcome"} - set(reader.fieldnames or [])
-            require(not missing, "calibrate.log", settings.log, f"lacks columns {sorted(missing)}")
-            from_log, by_hour = observed_from_log(reader, scenario.open_hour,
-                                                  scenario.channels, settings.log)
+        try:
+            with path.open(newline="", encoding="utf-8") as f:
+                reader = csv.DictReader(f)
+                missing = {"timestamp", "channel", "outcome"} - set(reader.fieldnames or [])
+                require(not missing, "calibrate.log", settings.log,
+                        f"lacks columns {sorted(missing)}")
+                from_log, by_hour = observed_from_log(reader, scenario.open_hour,
+                                                      scenario.channels, settings.log)
+        except UnicodeDecodeError:
+            raise ScenarioError("calibrate.log", settings.log, "is not a UTF-8 text (CSV) "
+                                "file") from None
         observed = observed or from_log
     require(bool(observed), "calibrate.observed", {}, "nothing to fit: give the scenario's "
             "observed_shares, calibrate.observed or calibrate.log")

@@ -29,7 +29,7 @@ from typing import Optional
 
 import yaml
 from hydra.core.hydra_config import HydraConfig
-from hydra.errors import HydraException
+from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf.errors import OmegaConfBaseException
 
@@ -70,11 +70,14 @@ def config_error_line(error: BaseException) -> str:
     for cause in chain:
         if isinstance(cause, yaml.YAMLError):
             return yaml_error_line(cause)
+        if isinstance(cause, OverrideParseException):
+            reason = (cause.message.splitlines() or ["cannot be parsed"])[0]
+            return f"{cause.override}: {reason}"
     parts: list[str] = []
     for cause in chain:
         first = next((line.strip() for line in str(cause).splitlines() if line.strip()), "")
         first = first.rstrip(".")
-        if first and "$" not in first and first not in parts:  # "$VALUE": a template
+        if first not in ("", "None") and "$" not in first and first not in parts:  # "$VALUE": a template
             parts.append(first)
     return ": ".join(parts[:2]) or type(error).__name__
 

@@ -105,6 +105,10 @@ CASES: dict[str, Case] = {
     "wrong_type": Case("sim", ["scenario.channels.kiosk.servers=many"],
                        "scenario.channels.kiosk.servers=many"),
     "unknown_key": Case("sim", ["scenario.nokey=1"], "scenario.nokey"),
+    "unknown_scenario": Case("sim", ["scenario=nonexistent"],
+                             "Could not find 'scenario/nonexistent'"),
+    "override_syntax": Case("sim", ["run.replications=["],
+                            "run.replications=[: no viable alternative at input '['"),
     "unknown_key_added": Case("sim", ["+scenario.channels.teller.nokey=1"],
                               "scenario.channels.teller.nokey=1: not a key of Channel"),
     # run.mode=months: the customer table
@@ -157,6 +161,9 @@ CASES: dict[str, Case] = {
                             files=log(LOG_HEADER)),
     "log_missing": Case("calibrate", ["calibrate.log=nowhere.csv"],
                         "calibrate.log='nowhere.csv': no such file"),
+    "log_not_text": Case("calibrate", ["calibrate.log=calls.csv"],
+                         "calibrate.log='calls.csv': is not a UTF-8 text (CSV) file",
+                         files=log("\udcff")),
     "calibrate_tolerance_nan": Case("calibrate", ["calibrate.tolerance=nan"],
                                     "calibrate.tolerance=nan: must be a finite number"),
     "calibrate_observed_nan": Case("calibrate", ["+calibrate.observed.sms=nan"],
@@ -204,7 +211,7 @@ def drive_case(name: str, case: Case, folder: Path) -> dict[str, Any]:
     os.chdir(folder)  # relative file names in the arguments are the case's files
     for rel, text in case.files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text)
+        (folder / rel).write_text(text, errors="surrogateescape")  # "\udcff": byte 0xff
     args = list(case.args)
     if "customers.csv" in case.files:
         args.append("scenario.adoption.customer_table=customers.csv")
