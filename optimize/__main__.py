@@ -47,6 +47,7 @@ from sim.__main__ import (
     sweep_job,
     with_open_dicts,
 )
+from sim.cli_errors import reported_errors, run_app
 from sim.io import mark_complete, write_csv, write_json
 from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
@@ -173,7 +174,7 @@ def load_all(cfg: DictConfig) -> tuple[Scenario, RunSettings, OptimizeSettings]:
     check_known_keys(cfg.optimize, "optimize")
     settings = OmegaConf.to_object(cfg.optimize)
     assert isinstance(settings, OptimizeSettings)
-    validate_settings(settings, scenario)
+    validate_settings(settings, scenario, run_settings)
     return scenario, run_settings, settings
 
 
@@ -197,20 +198,19 @@ def main(cfg: DictConfig) -> None:
         sweep_job("optimize", cfg, lambda sweep: prepare_job(cfg, sweep),
                   lambda job, out: run(*job, out, quiet=True))
         return
-    try:
+    with reported_errors():
         scenario, run_settings, settings = load_all(cfg)
         out = Path(HydraConfig.get().runtime.output_dir)
-        run(scenario, run_settings, settings, out)
+        try:
+            run(scenario, run_settings, settings, out)
+        except CheckFailed as failed:  # the plan's files are written: complete, but not a pass
+            mark_complete(out)
+            print(f"\nresults in {out}")
+            print(f"check failed: {failed}", file=sys.stderr)
+            raise SystemExit(CHECK_FAILED_EXIT) from None
         mark_complete(out)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except CheckFailed as failed:
-        print(f"\nresults in {out}")
-        print(f"check failed: {failed}", file=sys.stderr)
-        raise SystemExit(CHECK_FAILED_EXIT) from None
     print(f"\nresults in {out}")
 
 
 if __name__ == "__main__":
-    main()
+    run_app(main)

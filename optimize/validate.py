@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import math
+from typing import Optional
 
-from optimize.settings import Objective, OptimizeSettings
-from sim.scenario import STAFFED_KINDS, ChannelKind, Scenario
-from sim.validate import require
+from optimize.data import SLOT_MINUTES
+from optimize.settings import Objective, OptimizeSettings, Shift
+from sim.scenario import STAFFED_KINDS, ChannelKind, RunSettings, Scenario
+from sim.validate import require, require_finite
 
 
-def validate_settings(s: OptimizeSettings, scenario: Scenario, p: str = "optimize") -> None:
+def validate_settings(s: OptimizeSettings, scenario: Scenario,
+                      run: Optional[RunSettings] = None, p: str = "optimize") -> None:
+    """Raise ScenarioError at the first setting the planning model cannot read; with
+    ``run``, shifts are also checked against the hours it plans."""
+    require_finite(s, p)
     require(s.budget >= 0 and math.isfinite(s.budget), f"{p}.budget", s.budget,
              "must be a finite number >= 0")
     if s.objective is Objective.min_cost:
@@ -41,8 +47,35 @@ def validate_settings(s: OptimizeSettings, scenario: Scenario, p: str = "optimiz
     for ch, n in s.max_kiosks.items():
         require(ch in kiosks, f"{p}.max_kiosks", ch, "not a kiosk channel of the scenario")
         require(n >= 0, f"{p}.max_kiosks.{ch}", n, "must be >= 0")
-    for i, shift in enumerate(s.shifts):
-        require(shift.length_slots >= 1, f"{p}.shifts[{i}].length_slots", shift.length_slots,
-                 "must be >= 1")
+    validate_shifts(s.shifts, planning_slots(run) if run is not None else None, p)
     require(bool(scenario.campaigns) or s.objective is not Objective.frontier,
              "scenario.campaigns", {}, "the frontier needs campaigns to spend on")
+
+
+def planning_slots(run: RunSettings) -> int:
+    """Slots the plan staffs: the horizon in SLOT_MINUTES slots (as ``build_planning_data``)."""
+    return max(1, math.ceil(run.horizon_minutes / SLOT_MINUTES))
+
+
+def validate_shifts(shifts: list[Shift], n_slots: Optional[int], p: str = "optimize") -> None:
+    """Every shift fits in the planned day of ``n_slots`` (None: not known, only the
+    checks that need no day): a length within it, starts from which the whole shift fits,
+    and a name of its own (the plan counts starts by name)."""
+    names: set[str] = set()
+    for i, shift in enumerate(shifts):
+        q = f"{p}.shifts[{i}]"
+        require(shift.name not in names, f"{q}.name", shift.name, "another shift has this name")
+        names.add(shift.name)
+        require(shift.length_slots >= 1, f"{q}.length_slots", shift.length_slots, "must be >= 1")
+        for j, start in enumerate(shift.starts):
+            require(start >= 0, f"{q}.starts[{j}]", start, "slots count from 0")
+        if n_slots is None:
+            continue
+        require(shift.length_slots <= n_slots, f"{q}.length_slots", shift.length_slots,
+                f"must lie in 1..{n_slots}, the {SLOT_MINUTES:g}-minute slots of "
+                "run.horizon_minutes")
+        last = n_slots - shift.length_slots
+        for j, start in enumerate(shift.starts):
+            require(0 <= start <= last, f"{q}.starts[{j}]", start,
+                    f"a {shift.length_slots}-slot shift starts in 0..{last} to end by slot "
+                    f"{n_slots} (the end of run.horizon_minutes)")

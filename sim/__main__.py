@@ -11,7 +11,6 @@ import dataclasses
 import math
 import os
 import secrets
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +19,13 @@ from typing import Any, TypeVar
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import OverrideType
 from hydra.types import RunMode
 from hydra.utils import to_absolute_path
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
+from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
 from sim.io import mark_complete, write_csv, write_json
 from sim.months import MONTHLY_KPIS, MonthsResult, run_months
@@ -48,7 +50,7 @@ from sim.results import (
 )
 from sim.scenario import MMCMScenario, MMCScenario, Mode, RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed, run_job
-from sim.validate import ScenarioError, require, validate_run, validate_scenario
+from sim.validate import ScenarioError, require, validate_run, validate_scenario, validate_size
 
 T = TypeVar("T")
 
@@ -121,8 +123,33 @@ def check_known_keys(node: Any, path: str) -> None:
             check_known_keys(item, f"{path}[{i}]")
 
 
+def empty_dict_overrides(overrides: list[str]) -> list[str]:
+    """The keys that ``key={}`` overrides set to an empty dict."""
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    return [o.key_or_group for o in parsed
+            if o.value_type is not None and o.type is not OverrideType.DEL
+            and not o.is_sweep_override() and o.value() == {}
+            and not o.key_or_group.startswith("hydra.")]
+
+
+def apply_empty_dict_overrides(cfg: DictConfig) -> None:
+    """Make ``key={}`` on the command line empty the dict at ``key``.
+
+    Hydra merges a dict override into the node it overrides, so ``{}`` changed nothing
+    and ``'scenario.channels={}'`` ran the full default. Here it replaces the node, and
+    validation then judges the empty value (a scenario with no channel is refused; empty
+    ``optimize.segment_caps`` mean no caps).
+    """
+    if not HydraConfig.initialized():
+        return
+    for key in empty_dict_overrides(list(HydraConfig.get().overrides.task)):
+        if OmegaConf.select(cfg, key) is not None:
+            OmegaConf.update(cfg, key, {}, merge=False)
+
+
 def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     """Typed, validated objects from the composed config; ScenarioError if a value is bad."""
+    apply_empty_dict_overrides(cfg)
     check_known_keys(cfg.scenario, "scenario")
     check_known_keys(cfg.run, "run")
     scenario = OmegaConf.to_object(cfg.scenario)
@@ -130,6 +157,7 @@ def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     assert isinstance(scenario, Scenario) and isinstance(run, RunSettings)
     validate_run(run)
     validate_scenario(scenario)
+    validate_size(scenario, run)
     return scenario, run
 
 
@@ -228,14 +256,15 @@ register_configs()
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")
 def main(cfg: DictConfig) -> None:
+    with reported_errors():
+        run_config(cfg)
+
+
+def run_config(cfg: DictConfig) -> None:
     if in_multirun():
         sweep_job("sim", cfg, lambda sweep: prepare_experiment(cfg, sweep), compute_job)
         return
-    try:
-        scenario, run = load(cfg)
-    except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    scenario, run = load(cfg)
     out = Path(HydraConfig.get().runtime.output_dir)
     if run.mode is Mode.months:
         months = run_months(scenario, run)
@@ -252,4 +281,4 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_app(main)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional, TypeVar
@@ -36,10 +35,11 @@ from sim.calibration import (
     simulator,
     with_parameters,
 )
+from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
 from sim.io import mark_complete, write_bytes_atomic, write_json
 from sim.scenario import RunSettings, Scenario
-from sim.validate import UserError, require
+from sim.validate import ScenarioError, require, require_finite
 
 
 @dataclass
@@ -74,11 +74,17 @@ def targets(scenario: Scenario, settings: CalibrateSettings
     if settings.log:
         path = Path(to_absolute_path(settings.log))
         require(path.is_file(), "calibrate.log", settings.log, "no such file")
-        with path.open(newline="") as f:
-            reader = csv.DictReader(f)
-            missing = {"timestamp", "channel", "outcome"} - set(reader.fieldnames or [])
-            require(not missing, "calibrate.log", settings.log, f"lacks columns {sorted(missing)}")
-            from_log, by_hour = observed_from_log(reader, scenario.open_hour)
+        try:
+            with path.open(newline="", encoding="utf-8") as f:
+                reader = csv.DictReader(f)
+                missing = {"timestamp", "channel", "outcome"} - set(reader.fieldnames or [])
+                require(not missing, "calibrate.log", settings.log,
+                        f"lacks columns {sorted(missing)}")
+                from_log, by_hour = observed_from_log(reader, scenario.open_hour,
+                                                      scenario.channels, settings.log)
+        except UnicodeDecodeError:
+            raise ScenarioError("calibrate.log", settings.log, "is not a UTF-8 text (CSV) "
+                                "file") from None
         observed = observed or from_log
     require(bool(observed), "calibrate.observed", {}, "nothing to fit: give the scenario's "
             "observed_shares, calibrate.observed or calibrate.log")
@@ -175,11 +181,12 @@ def describe(report: dict[str, Any], out: Path) -> str:
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="calibrate")
 def main(cfg: DictConfig) -> None:
-    try:
+    with reported_errors():
         scenario, run = load(cfg)
         check_known_keys(cfg.calibrate, "calibrate")
         settings = OmegaConf.to_object(cfg.calibrate)
         assert isinstance(settings, CalibrateSettings)
+        require_finite(settings, "calibrate")
         require(settings.iterations >= 1, "calibrate.iterations", settings.iterations, "must be >= 1")
         require(settings.tolerance > 0, "calibrate.tolerance", settings.tolerance, "must be > 0")
         require(settings.check_replications >= 2, "calibrate.check_replications",
@@ -187,12 +194,9 @@ def main(cfg: DictConfig) -> None:
         out = Path(HydraConfig.get().runtime.output_dir)
         report = calibrate(scenario, dataclasses.replace(run, plots=False, trace=False),
                            settings, out)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
     print(describe(report, out))
     print(f"\nresults in {out}")
 
 
 if __name__ == "__main__":
-    main()
+    run_app(main)

@@ -24,7 +24,7 @@ import copy
 import dataclasses
 import datetime
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
@@ -32,6 +32,7 @@ from scipy.optimize import minimize_scalar
 
 from sim.experiment import ExperimentResult, run_experiment
 from sim.scenario import RunSettings, Scenario
+from sim.validate import ScenarioError, require
 
 SHARE_FLOOR = 1e-6  # a channel nobody chose yet: a large but finite step up
 MAX_STEP = 3.0  # utility units per iteration, for a channel far from its share
@@ -169,19 +170,45 @@ def transaction_log(result: ExperimentResult, start: datetime.datetime) -> list[
     return rows
 
 
-def observed_from_log(rows: Iterable[Mapping[str, str]], open_hour: int
+def observed_from_log(rows: Iterable[Mapping[str, str]], open_hour: int,
+                      channels: Optional[Collection[str]] = None, source: str = "log"
                       ) -> tuple[dict[str, float], dict[int, dict[str, float]]]:
     """Shares of the day and of each hour (from opening) of the transactions a log shows
-    served per channel."""
+    served per channel.
+
+    Every row must have an ISO 8601 ``timestamp`` and, if ``channels`` is given, one of
+    them as its ``channel``; at least one row must be served (``SERVED``).  Otherwise a
+    ScenarioError names ``calibrate.log``, the file (``source``) and the first bad row,
+    counted as in a spreadsheet (the header is row 1).
+    """
     day: dict[str, int] = {}
     by_hour: dict[int, dict[str, int]] = {}
-    for row in rows:
-        if row["outcome"] not in SERVED:
+    outcomes: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        stamp, channel, outcome = row["timestamp"], row["channel"], row["outcome"]
+        when = _log_time(stamp, source, number)
+        require(channels is None or channel in channels, "calibrate.log", source,
+                f"row {number}: channel {channel!r} is not a channel of the scenario")
+        outcomes.add(outcome)
+        if outcome not in SERVED:
             continue
-        hour = datetime.datetime.fromisoformat(row["timestamp"]).hour - open_hour
-        channel = row["channel"]
+        hour = when.hour - open_hour
         day[channel] = day.get(channel, 0) + 1
         counts = by_hour.setdefault(hour, {})
         counts[channel] = counts.get(channel, 0) + 1
+    require(bool(outcomes), "calibrate.log", source, "has no rows")
+    require(bool(day), "calibrate.log", source,
+            f"no row has a served outcome ({', '.join(SERVED)}); outcomes found: "
+            f"{', '.join(sorted(outcomes)[:10])}")
     return normalised(day), {h: {c: v / sum(counts.values()) for c, v in counts.items()}
                              for h, counts in sorted(by_hour.items())}
+
+
+def _log_time(stamp: Optional[str], source: str, row: int) -> datetime.datetime:
+    """A log row's timestamp, or a ScenarioError naming the row."""
+    try:
+        return datetime.datetime.fromisoformat((stamp or "").strip())
+    except ValueError:
+        raise ScenarioError("calibrate.log", source,
+                            f"row {row}: timestamp {stamp!r} is not an ISO 8601 date and time "
+                            "(e.g. 2009-03-02T08:15:00)") from None

@@ -8,10 +8,10 @@ from typing import Iterable, Optional
 
 import numpy as np
 from scipy.special import stdtrit  # Student t quantiles; scipy.stats costs ~0.7 s to import
-from tqdm import tqdm
 
 from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, simulate_replication
 from sim.model import Model
+from sim.progress import Progress
 from sim.scenario import RunSettings, Scenario
 
 CONFIDENCE = 0.95
@@ -81,11 +81,12 @@ def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool
                    ) -> ExperimentResult:
     """Run ``run.replications`` independent replications (seeded by replication index).
 
-    ``progress=None`` shows a bar only on a terminal.
+    ``progress=None`` shows a bar on a terminal, a line every few seconds elsewhere.
     """
     results = []
-    bar = tqdm(range(run.replications), desc="replications", unit="rep",
-               disable=None if progress is None else not progress, leave=False)
-    for r in bar:
+    bar = Progress(run.replications, "replications", "rep", progress)
+    for r in range(run.replications):
         results.append(simulate_replication(Model(scenario, run, r)))
+        bar.update()
+    bar.close()
     return ExperimentResult(scenario, run, results)

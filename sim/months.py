@@ -30,7 +30,6 @@ Replications are independent populations; every KPI gets a Student-t CI over the
 from __future__ import annotations
 
 import copy
-import csv
 import dataclasses
 import math
 from dataclasses import dataclass, field
@@ -38,14 +37,14 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from tqdm import tqdm
 
+from sim.customer_table import read_customer_table
 from sim.experiment import Estimate, estimate, run_experiment
 from sim.kpis import kpi_range
 from sim.model import Model
+from sim.progress import Progress
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
-from sim.validate import require
 
 DAYS_PER_MONTH = 30
 CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
@@ -127,23 +126,13 @@ class Months:
     def _table_population(self, path: Path) -> Population:
         """Every customer of the table, scored by the field's formula (``ScoreWeights``)."""
         w = self.adoption.score
-        with path.open(newline="") as f:
-            rows = list(csv.DictReader(f))
-        require(bool(rows), "scenario.adoption.customer_table", str(path), "has no customers")
-        segment = np.empty(len(rows), dtype=int)
-        score = np.empty((len(rows), len(self.channels)))
-        for i, row in enumerate(rows):
-            name = row.get("segment", "")
-            require(name in self.segments, "scenario.adoption.customer_table", str(path),
-                    f"row {i + 2}: segment {name!r} is not a segment of the scenario")
-            segment[i] = s = self.segments.index(name)
-            for k, c in enumerate(self.channels):
-                uses = float(row.get(f"usage_{c}") or 0)
-                score[i, k] = (self.baseline[s, k] + w.usage * math.log1p(uses)
-                               + w.potential * float(row.get(f"potential_{c}") or 0)
-                               + (w.frequency_bonus if uses >= w.frequent_uses else 0.0)
-                               - w.complaint_penalty * float(row.get(f"complaints_{c}") or 0))
-        n = len(rows)
+        table = read_customer_table(path, self.segments, self.channels)
+        segment = table.segment
+        score = (self.baseline[segment] + w.usage * np.log1p(table.usage)
+                 + w.potential * table.potential
+                 + np.where(table.usage >= w.frequent_uses, w.frequency_bonus, 0.0)
+                 - w.complaint_penalty * table.complaints)
+        n = len(segment)
         return Population(segment, score, np.full(n, self.adoption.learning.neutral_score),
                           np.full((n, len(self.channels)), -1), ever_e=np.zeros(n, dtype=bool))
 
@@ -359,8 +348,7 @@ def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = 
                ) -> MonthsResult:
     """``run.replications`` populations over ``run.months`` months."""
     reps = []
-    bar = tqdm(total=run.replications * run.months, desc="months", unit="month",
-               disable=None if progress is None else not progress, leave=False)
+    bar = Progress(run.replications * run.months, "months", "month", progress)
     for r in range(run.replications):
         months = Months(scenario, run, r)
         records = []

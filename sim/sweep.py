@@ -153,12 +153,20 @@ def run_job(app: str, job: int, out: Path, settings: SweepSettings,
                            write_error_line(error))
     except Exception as error:  # a sweep lists what failed and goes on
         log.exception("job %d failed", job)
-        first_line = (str(error).splitlines() or [""])[0]
-        record = JobRecord(job, "failed", time.perf_counter() - began, key,
-                           f"{type(error).__name__}: {first_line}")
+        record = JobRecord(job, "failed", time.perf_counter() - began, key, failure_line(error))
     write_json(out / JOB_FILE, record.as_dict())
     mark_complete(out)
     return record
+
+
+def failure_line(error: BaseException) -> str:
+    """The sweep table's one line for an unexpected failure: the error's type and the
+    first line of its message; a MemoryError (whose message is empty) says what to do."""
+    if isinstance(error, MemoryError):
+        return ("MemoryError: the job ran out of memory; lower run.horizon_minutes, "
+                "run.replications, run.customers or the volumes")
+    first_line = next((line for line in str(error).splitlines() if line.strip()), "no message")
+    return f"{type(error).__name__}: {first_line}"
 
 
 def _result_files(folder: Path) -> list[Path]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
+from sim.arrivals import rate_profile
 from sim.scenario import (
     SELF_SERVICE_KINDS,
     Arrivals,
@@ -19,6 +22,13 @@ from sim.scenario import (
 )
 
 SHARE_TOLERANCE = 1e-6
+# Sizes past which a run is refused rather than left to print nothing for minutes or to
+# run out of memory (the README's "Limits"): at about 35,000 customers a second, a
+# replication at the limit takes about half a minute.
+MAX_ARRIVALS_PER_REPLICATION = 1_000_000  # expected arrivals over the horizon, all segments
+MAX_HORIZON_MINUTES = 5_259_600  # ten years: per-hour statistics are kept for every hour
+MAX_CUSTOMERS = 1_000_000  # run.mode=months: the population sampled
+MINUTES_PER_DAY = 24 * 60
 
 
 class UserError(ValueError):
@@ -52,8 +62,33 @@ def _positive(path: str, value: float) -> None:
     require(value > 0 and math.isfinite(value), path, value, "must be a finite number > 0")
 
 
+def require_finite(node: object, path: str) -> None:
+    """Refuse NaN and infinity in every float of a settings tree (dataclasses, dicts and
+    lists of them), naming the first one's path, e.g. ``scenario.channels.web.effort``.
+
+    A NaN compares false with everything, so range checks let it through and it then
+    spreads through every sum it enters; one walk over the tree catches every float
+    field, present and future, without a check per field.
+    """
+    if isinstance(node, float):
+        require(math.isfinite(node), path, node, "must be a finite number")
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for f in dataclasses.fields(node):
+            require_finite(getattr(node, f.name), f"{path}.{f.name}")
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            require_finite(value, f"{path}.{key}")
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            require_finite(value, f"{path}[{i}]")
+
+
 def validate_run(run: RunSettings, prefix: str = "run") -> None:
+    require_finite(run, prefix)
     _positive(f"{prefix}.horizon_minutes", run.horizon_minutes)
+    require(run.horizon_minutes <= MAX_HORIZON_MINUTES, f"{prefix}.horizon_minutes",
+            run.horizon_minutes, f"longer than the limit of {MAX_HORIZON_MINUTES:,} minutes "
+            "(ten years)")
     _non_negative(f"{prefix}.warmup_minutes", run.warmup_minutes)
     require(
         run.warmup_minutes < run.horizon_minutes,
@@ -65,6 +100,62 @@ def validate_run(run: RunSettings, prefix: str = "run") -> None:
     require(run.seed >= 0, f"{prefix}.seed", run.seed, "a seed must be >= 0")
     require(run.months >= 1, f"{prefix}.months", run.months, "need at least 1")
     require(run.customers >= 1, f"{prefix}.customers", run.customers, "need at least 1")
+    require(run.customers <= MAX_CUSTOMERS, f"{prefix}.customers", run.customers,
+            f"more than the limit of {MAX_CUSTOMERS:,} customers")
+
+
+def expected_arrivals(arrivals: Arrivals, horizon_minutes: float) -> float:
+    """Expected arrivals of one segment over ``[0, horizon_minutes)``: the integral of its
+    rate profile, which repeats after its last slot."""
+    rates, slot = rate_profile(arrivals)
+    if not rates:
+        return 0.0
+    period = len(rates) * slot
+    full, rest = divmod(horizon_minutes, period)
+    partial = sum(r * min(slot, max(0.0, rest - i * slot)) for i, r in enumerate(rates))
+    return full * sum(rates) * slot + partial
+
+
+def validate_size(scenario: Scenario, run: RunSettings, prefix: str = "scenario") -> None:
+    """Refuse a run whose replication would hold more than MAX_ARRIVALS_PER_REPLICATION
+    expected customers (both checked: a valid scenario and run)."""
+    expected = {name: expected_arrivals(seg.arrivals, run.horizon_minutes)
+                for name, seg in scenario.segments.items()}
+    total = sum(expected.values())
+    largest = max(expected, key=lambda name: expected[name])
+    # rounded: a horizon chosen for exactly the limit may overshoot it by a float's error
+    require(round(total) <= MAX_ARRIVALS_PER_REPLICATION, f"{prefix}.segments.{largest}.arrivals",
+            round(expected[largest]),
+            f"expected customers in a replication of run.horizon_minutes="
+            f"{run.horizon_minutes:g} (all segments: {total:,.0f}); the limit is "
+            f"{MAX_ARRIVALS_PER_REPLICATION:,}: lower the volumes or the horizon")
+
+
+def day_minutes(scenario: Scenario, prefix: str = "scenario") -> float:
+    """The scenario's day: the span of its segments' arrival profiles (which must agree),
+    or 24 hours when every profile is a constant rate.  A run longer than the day repeats
+    it, day after day; a staffing schedule gives one value per slot of it."""
+    day: float | None = None
+    for name, seg in scenario.segments.items():
+        rates, slot = rate_profile(seg.arrivals)
+        if len(rates) <= 1:
+            continue  # a constant rate has no day of its own
+        span = len(rates) * slot
+        key = "hourly_shape" if seg.arrivals.daily_volume is not None else "rate_per_minute"
+        if day is not None:
+            require(math.isclose(span, day), f"{prefix}.segments.{name}.arrivals.{key}",
+                    f"{len(rates)} slots of {slot:g} minutes",
+                    f"every arrival profile must span the same day ({day:g} minutes before)")
+        day = span
+    return MINUTES_PER_DAY if day is None else day
+
+
+def _validate_schedule_length(schedule: list[int], slot_minutes: float, day: float,
+                              path: str) -> None:
+    slots = day / slot_minutes
+    require(math.isclose(len(schedule) * slot_minutes, day), path, schedule,
+            f"a schedule gives one value per slot of the scenario's day: {slots:g} slots of "
+            f"{slot_minutes:g} minutes ({day:g} minutes), not {len(schedule)}")
 
 
 def validate_distribution(dist: Distribution, path: str) -> None:
@@ -94,6 +185,12 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
     require(bool(channels), f"{prefix}.channels", {}, "a scenario needs at least one channel")
     require(bool(types), f"{prefix}.transactions", {}, "a scenario needs a transaction type")
     require(bool(segments), f"{prefix}.segments", {}, "a scenario needs a customer segment")
+    require_finite(scenario, prefix)
+    require(0 <= scenario.open_hour <= 23, f"{prefix}.open_hour", scenario.open_hour,
+            "a clock hour lies in 0..23")
+    for sname, seg in segments.items():  # first: the day is read from the arrival profiles
+        _validate_arrivals(seg.arrivals, f"{prefix}.segments.{sname}.arrivals")
+    day = day_minutes(scenario, prefix)
     branches = {ch.branch for ch in channels.values() if ch.branch}
 
     for name, ch in channels.items():
@@ -106,6 +203,8 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
                 f"the channel has a schedule, which sets its servers; clear it with "
                 f"{p}.schedule=[] to use servers, or change the schedule")
         _positive(f"{p}.schedule_slot_minutes", ch.schedule_slot_minutes)
+        if ch.schedule:
+            _validate_schedule_length(ch.schedule, ch.schedule_slot_minutes, day, f"{p}.schedule")
         _non_negative(f"{p}.target_wait_minutes", ch.target_wait_minutes)
         _probability(f"{p}.target_share", ch.target_share)
         if ch.balk_queue_length is not None:
@@ -131,7 +230,6 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
     for sname, seg in segments.items():
         p = f"{prefix}.segments.{sname}"
-        _validate_arrivals(seg.arrivals, f"{p}.arrivals")
         require(bool(seg.mix), f"{p}.mix", {}, "a segment needs a transaction mix")
         for tname, share in seg.mix.items():
             require(tname in types, f"{p}.mix", tname, "not a transaction type of the scenario")
@@ -163,6 +261,7 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
                  "not a kiosk channel of the scenario")
         require(guide.guides >= 0, f"{p}.guides", guide.guides, "must be >= 0")
         _positive(f"{p}.minutes_per_guidance", guide.minutes_per_guidance)
+        _non_negative(f"{p}.start_minute", guide.start_minute)
         require(guide.start_minute < guide.end_minute, f"{p}.end_minute", guide.end_minute,
                  "must be after start_minute")
 
@@ -291,6 +390,7 @@ def _validate_kind_fields(scenario: Scenario, name: str, p: str) -> None:
     if ch.concurrency_cap is not None:
         require(ch.concurrency_cap >= 1, f"{p}.concurrency_cap", ch.concurrency_cap, "must be >= 1")
     for i, window in enumerate(ch.outages):
+        _non_negative(f"{p}.outages[{i}].start_minute", window.start_minute)
         require(window.start_minute < window.end_minute, f"{p}.outages[{i}].end_minute",
                  window.end_minute, "must be after start_minute")
     if ch.outage_mtbf_minutes is not None:

@@ -36,6 +36,7 @@ from sim.scenario import (
     Segment,
     TransactionType,
 )
+from sim.validate import ScenarioError
 
 CHANNELS = ["counter", "kiosk", "web"]
 TRUE_OFFSETS = {"counter": 0.0, "kiosk": -0.4, "web": 0.3}
@@ -173,3 +174,32 @@ def test_calibrating_against_a_log_with_the_wait_fit_writes_the_report_and_the_s
         assert written["segments"][name]["wait_sensitivity_per_minute"] == pytest.approx(
             segment.wait_sensitivity_per_minute * factor)
     assert (out / "complete").is_file()
+
+
+def log_rows(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
+    return [{"timestamp": t, "channel": c, "outcome": o} for t, c, o in rows]
+
+
+def test_a_log_row_whose_timestamp_is_not_iso_is_refused_naming_the_row() -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "web", "served"), ("2/3/2009 8:20", "web", "served"))
+    with pytest.raises(ScenarioError) as info:
+        observed_from_log(rows, 8, ["web"], "calls.csv")
+    assert str(info.value) == ("calibrate.log='calls.csv': row 3: timestamp '2/3/2009 8:20' is "
+                               "not an ISO 8601 date and time (e.g. 2009-03-02T08:15:00)")
+
+
+def test_a_log_row_naming_an_unknown_channel_is_refused_naming_the_row() -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "web", "served"), ("2009-03-02T08:16:00", "fax", "x"))
+    with pytest.raises(ScenarioError) as info:
+        observed_from_log(rows, 8, ["web"], "calls.csv")
+    assert str(info.value) == ("calibrate.log='calls.csv': row 3: channel 'fax' is not a "
+                               "channel of the scenario")
+
+
+def test_a_log_without_a_served_row_lists_the_outcomes_it_found() -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "web", "ok"), ("2009-03-02T08:16:00", "web", "done"),
+                    ("2009-03-02T08:17:00", "web", "ok"))
+    with pytest.raises(ScenarioError) as info:
+        observed_from_log(rows, 8, ["web"], "calls.csv")
+    assert str(info.value) == ("calibrate.log='calls.csv': no row has a served outcome (served, "
+                               "served_ivr); outcomes found: done, ok")

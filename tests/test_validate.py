@@ -3,10 +3,13 @@ config path and the offending value; a good minimal scenario passes."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from sim.scenario import (
     Arrivals,
+    Campaign,
     Channel,
     ChannelKind,
     Distribution,
@@ -17,7 +20,17 @@ from sim.scenario import (
     Segment,
     TransactionType,
 )
-from sim.validate import ScenarioError, validate_run, validate_scenario
+from sim.validate import (
+    MAX_ARRIVALS_PER_REPLICATION,
+    MAX_HORIZON_MINUTES,
+    ScenarioError,
+    day_minutes,
+    expected_arrivals,
+    require_finite,
+    validate_run,
+    validate_scenario,
+    validate_size,
+)
 
 
 def good() -> Scenario:
@@ -219,3 +232,109 @@ def test_servers_beside_a_schedule_are_refused_as_they_would_go_unused() -> None
     assert "scenario.channels.counter.schedule=[]" in str(err)
     s.channels["counter"].servers = 1  # the default: the schedule alone says how many
     validate_scenario(s)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_effort_is_refused_naming_its_path(value: float) -> None:
+    s = good()
+    s.channels["web"].effort = value
+    err = refused(s)
+    assert err.path == "scenario.channels.web.effort"
+    assert str(err) == f"scenario.channels.web.effort={value!r}: must be a finite number"
+
+
+def test_the_finiteness_walk_reaches_dict_values_list_items_and_optional_fields() -> None:
+    s = good()
+    s.segments["walk_in"].preference["kiosk"] = math.nan
+    assert refused(s).path == "scenario.segments.walk_in.preference.kiosk"
+    s = good()
+    s.transactions["ask"].service["hotline"].samples_minutes[1] = math.inf
+    assert refused(s).path == "scenario.transactions.ask.service.hotline.samples_minutes[1]"
+    s = good()
+    s.campaigns["sms"] = Campaign(channels=["web"], min_score=-math.inf)
+    assert refused(s).path == "scenario.campaigns.sms.min_score"
+
+
+def test_the_finiteness_walk_leaves_ints_bools_strings_and_none_alone() -> None:
+    require_finite({"a": [1, True, "nan", None, 2.5]}, "x")
+
+
+def test_a_nan_horizon_is_refused_before_any_range_check_lets_it_through() -> None:
+    with pytest.raises(ScenarioError) as info:
+        validate_run(RunSettings(horizon_minutes=math.nan))
+    assert str(info.value) == "run.horizon_minutes=nan: must be a finite number"
+
+
+@pytest.mark.parametrize("hour", [-1, 24, 25])
+def test_an_opening_hour_off_the_clock_is_refused(hour: int) -> None:
+    s = good()
+    s.open_hour = hour
+    assert str(refused(s)) == f"scenario.open_hour={hour}: a clock hour lies in 0..23"
+
+
+def test_the_day_is_the_span_of_the_arrival_profiles_or_24_hours_for_constant_rates() -> None:
+    assert day_minutes(good()) == 120.0  # two 60-minute slots
+    s = good()
+    s.segments["walk_in"].arrivals = Arrivals(rate_per_minute=[0.5])
+    assert day_minutes(s) == 24 * 60
+
+
+def test_arrival_profiles_of_different_days_are_refused() -> None:
+    s = good()
+    s.segments["late"] = Segment(arrivals=Arrivals(daily_volume=100, hourly_shape=[1, 1, 1]),
+                                 mix={"pay": 1.0})
+    err = refused(s)
+    assert (err.path, err.value) == ("scenario.segments.late.arrivals.hourly_shape",
+                                     "3 slots of 60 minutes")
+
+
+@pytest.mark.parametrize("schedule", [[2], [2, 3, 3], [2, 3, 3, 2]])
+def test_a_schedule_that_is_not_one_value_per_slot_of_the_day_is_refused(
+        schedule: list[int]) -> None:
+    s = good()  # a 120-minute day: two 60-minute slots
+    s.channels["counter"].servers = 1
+    s.channels["counter"].schedule = schedule
+    err = refused(s)
+    assert err.path == "scenario.channels.counter.schedule"
+    assert str(err).endswith("a schedule gives one value per slot of the scenario's day: "
+                             f"2 slots of 60 minutes (120 minutes), not {len(schedule)}")
+
+
+def test_a_schedule_of_finer_slots_covering_the_day_passes() -> None:
+    s = good()
+    s.channels["counter"].servers = 1
+    s.channels["counter"].schedule = [1, 2, 2, 3]
+    s.channels["counter"].schedule_slot_minutes = 30.0
+    validate_scenario(s)
+
+
+def test_expected_arrivals_integrate_the_repeating_profile_over_the_horizon() -> None:
+    arrivals = Arrivals(rate_per_minute=[0.5, 1.0], slot_minutes=60.0)  # 90 a 120-minute day
+    assert expected_arrivals(arrivals, 120.0) == pytest.approx(90.0)
+    # two days and a half slot: 2 x 90 + 30 x 0.5
+    assert expected_arrivals(arrivals, 270.0) == pytest.approx(195.0)
+    assert expected_arrivals(Arrivals(daily_volume=600, hourly_shape=[1, 2]), 60.0) == \
+        pytest.approx(200.0)
+
+
+def test_a_run_past_the_arrivals_limit_is_refused_naming_the_largest_segment() -> None:
+    s = good()  # 90 arrivals per 120 minutes
+    days = MAX_ARRIVALS_PER_REPLICATION // 90 + 1
+    with pytest.raises(ScenarioError) as info:
+        validate_size(s, RunSettings(horizon_minutes=120.0 * days))
+    assert info.value.path == "scenario.segments.walk_in.arrivals"
+    assert info.value.value == 90 * days
+    validate_size(s, RunSettings(horizon_minutes=120.0 * (days - 2)))
+
+
+def test_a_horizon_past_ten_years_is_refused() -> None:
+    with pytest.raises(ScenarioError) as info:
+        validate_run(RunSettings(horizon_minutes=MAX_HORIZON_MINUTES + 1))
+    assert info.value.path == "run.horizon_minutes"
+    validate_run(RunSettings(horizon_minutes=MAX_HORIZON_MINUTES))
+
+
+def test_a_lobby_guide_starting_before_opening_is_refused() -> None:
+    s = good()
+    s.lobby_guides["g"].start_minute = -5.0
+    assert str(refused(s)) == "scenario.lobby_guides.g.start_minute=-5.0: must be a finite number >= 0"
