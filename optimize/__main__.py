@@ -91,9 +91,15 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
     if settings.objective is Objective.frontier:
         points = solve_frontier(settings.frontier_budgets, lambda b: solve_plan(
             data, settings, b, Objective.max_diversion))
-        rows = frontier_rows(points, list(scenario.campaigns))
+        as_max = dataclasses.replace(settings, objective=Objective.max_diversion)
+        reasons = {b: "; ".join(map(str, infeasibility_report(data, as_max, b)))
+                   or "no solution within the time limit" for b, p in points if p is None}
+        rows = frontier_rows(points, list(scenario.campaigns), reasons)
         write_csv(out / "frontier.csv", rows, list(rows[0]))
         plot_frontier(rows, out / "frontier.png")
+        for b, reason in reasons.items():
+            print(f"frontier: no plan at budget {b:g} (marked x on frontier.png); short: {reason}",
+                  file=sys.stderr)
         found = [p for _, p in points if p is not None]
         if not found:
             raise NoPlan("no budget on the frontier has a feasible plan")

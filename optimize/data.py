@@ -123,7 +123,7 @@ class PlanningData:
         return sum(s.completed for s in self.segments.values())
 
 
-MIN_PATIENCE_SHARE = 0.01  # theta below this share of the service rate: Erlang C (nobody
+MIN_PATIENCE_SHARE = 0.05  # theta below this share of the service rate: Erlang C (nobody
 # abandons within the target often enough to matter, and Erlang A's chain would be long)
 MIN_PATIENCE_WINDOW_MINUTES = 1 / 60  # a target of 0 reads the patience over a second
 

@@ -14,14 +14,16 @@ def solve_frontier(budgets: list[float], solve_at: Callable[[float], Optional[Pl
     return [(b, solve_at(b)) for b in sorted(budgets)]
 
 
-def frontier_rows(points: list[tuple[float, Optional[Plan]]], campaigns: list[str]
-                  ) -> list[dict[str, Any]]:
+def frontier_rows(points: list[tuple[float, Optional[Plan]]], campaigns: list[str],
+                  reasons: Optional[dict[float, str]] = None) -> list[dict[str, Any]]:
     """One row per budget: predicted diversion, spend by kind and units by campaign
-    (summed over the segments it targets)."""
+    (summed over the segments it targets); a budget without a plan says why (``reasons``:
+    the constraints that cannot all hold)."""
     rows = []
     for budget, plan in points:
         row: dict[str, Any] = {"budget": budget,
-                               "status": plan.solve.status if plan else "infeasible"}
+                               "status": plan.solve.status if plan else "infeasible",
+                               "reason": "" if plan else (reasons or {}).get(budget, "")}
         row["diversion_predicted"] = plan.diversion_predicted if plan else math.nan
         for kind in ("promotion", "staff", "kiosks", "total"):
             row[f"spend_{kind}"] = plan.spend[kind] if plan else math.nan

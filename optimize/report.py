@@ -150,12 +150,18 @@ def plot_frontier(rows: list[dict[str, Any]], path: Path) -> None:
     ax.set_ylabel("diversion predicted (%)")
     twin = ax.twinx()
     bottom = [0.0] * len(ok)
-    width = (max(budgets) - min(budgets)) / (3 * max(1, len(ok))) if len(ok) > 1 else 1.0
+    every = [r["budget"] for r in rows]
+    width = (max(every) - min(every)) / (3 * len(every)) if len(every) > 1 else 1.0
     for kind, colour in (("promotion", "#dd8452"), ("staff", "#4c72b0"), ("kiosks", "#55a868")):
         values = [r[f"spend_{kind}"] for r in ok]
         twin.bar(budgets, values, width=width, bottom=bottom, alpha=0.35, color=colour, label=kind)
         bottom = [b + v for b, v in zip(bottom, values)]
     twin.set_ylabel("spend in the plan")
+    missing = [r["budget"] for r in rows if math.isnan(r["diversion_predicted"])]
+    if missing:  # a budget without a plan is shown, not dropped
+        ax.plot(missing, [0.0] * len(missing), linestyle="none", marker="x", color="red",
+                markersize=10, label="no plan at this budget", clip_on=False)
+        ax.legend(fontsize="small", loc="upper left")
     twin.legend(fontsize="small", loc="lower right")
     ax.set_title("Diversion frontier")
     save_figure(fig, path)

@@ -8,6 +8,8 @@ a solution the variable values are the LP relaxation's, so nobody may read them.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass
 from typing import Optional
@@ -45,9 +47,32 @@ class _HiGHSWithStart(pulp.HiGHS):
         lp.solverModel.run()
 
 
+_banner_shown = False
+
+
+def _swallow_highs_banner() -> None:
+    """HiGHS prints its copyright banner to the process's standard output (fd 1, not
+    Python's sys.stdout) when the process makes its first ``Highs`` object, whatever
+    ``output_flag`` says later.  Make that first object with fd 1 pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        return
+    _banner_shown = True
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def make_solver(settings: OptimizeSettings, warm: bool = False) -> pulp.LpSolver:
     common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap}
     if settings.solver is SolverName.highs:
+        _swallow_highs_banner()
         return _HiGHSWithStart(**common) if warm else pulp.HiGHS(**common)
     return pulp.PULP_CBC_CMD(warmStart=warm, **common)
 

@@ -40,7 +40,8 @@ KPI_RANGES: dict[str, tuple[float, float]] = {
                      "satisfaction", "staffed_first_self_service"), SHARE),
     # per channel (channel_kpis) and per hour (hourly_kpis)
     **dict.fromkeys(("in_system_end", "wait_mean", "wait_p50", "wait_p90", "wait_p95",
-                     "mean_queue_length", "mean_servers", "cost", "servers"), NON_NEGATIVE),
+                     "mean_queue_length", "mean_servers", "cost", "servers", "service_mean",
+                     "started", "service_second_moment"), NON_NEGATIVE),
     **dict.fromkeys(("p_wait", "service_level", "abandon_rate", "utilisation", "volume_share"),
                     SHARE),
     # per month (sim.months.MONTHLY_KPIS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from instances import small_instance
 
 from optimize.check import Check, raise_staff
@@ -45,3 +46,29 @@ def test_raising_staff_makes_the_next_plan_give_that_hour_one_more_server() -> N
     again = solved(data)
     assert again.staff[("counter", 1)] == plan.staff[("counter", 1)] + 1
     assert again.staff[("counter", 0)] == plan.staff[("counter", 0)]
+
+
+def test_a_plan_whose_check_misses_an_hour_is_reported_as_check_failed_not_optimal() -> None:
+    from optimize.report import plan_summary
+
+    data = small_instance()
+    plan = solved(data)
+    assert plan.solve.status == "optimal"
+    check = check_with({("counter", 0): Estimate(0.70, 0.65, 0.75, 5)})
+    summary = plan_summary(plan, check, refinements=3, data=data)
+    assert summary["status"] == "check_failed"
+    assert summary["solver"]["status"] == "optimal"
+    assert summary["check"]["passed"] is False
+    (miss,) = summary["check"]["missed"]
+    assert (miss["channel"], miss["slot"], miss["target"]) == ("counter", 0, 0.8)
+    assert miss["short_by"] == pytest.approx(0.8 - 0.75)
+
+
+def test_a_plan_whose_check_meets_every_hour_keeps_the_solver_status() -> None:
+    from optimize.report import plan_summary
+
+    data = small_instance()
+    plan = solved(data)
+    check = check_with({("counter", 0): Estimate(0.78, 0.70, 0.86, 5)})
+    summary = plan_summary(plan, check, data=data)
+    assert summary["status"] == "optimal" and summary["check"] == {"passed": True, "missed": []}

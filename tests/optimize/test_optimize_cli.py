@@ -29,7 +29,9 @@ def test_a_plan_is_written_and_its_simulated_diversion_is_within_3_points(tmp_pa
     with open(tmp_path / "staffing.csv") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["channel", "kind", "slot", "arrival_rate", "mean_service_minutes",
-                             "staff", "required_staff", "target_wait_minutes", "target_share"]
+                             "staff", "required_staff", "target_wait_minutes", "target_share",
+                             "service_level_predicted", "service_level_simulated",
+                             "service_level_ci_low", "service_level_ci_high"]
     assert all(int(r["staff"]) >= int(r["required_staff"]) for r in rows)
     for name in ("promotion.csv", "kiosks.csv", "staffing.png", "spend.png"):
         assert (tmp_path / name).stat().st_size > 0, name
