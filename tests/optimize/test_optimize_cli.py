@@ -65,3 +65,37 @@ def test_a_bad_setting_gives_one_line_naming_it(tmp_path: Path) -> None:
     done = run_optimize(["optimize.gap=2"], tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: optimize.gap=2.0: a relative gap lies in [0, 1)"
+
+
+def test_a_frontier_budget_without_a_plan_is_marked_and_explained(tmp_path: Path) -> None:
+    # two tellers are too few for the branch's load: no plan meets the targets without spend
+    done = run_optimize(["scenario.channels.teller.schedule=[2,2,2,2,2,2,2,2,2,2]",
+                         "optimize.objective=frontier",
+                         "optimize.frontier_budgets=[0,2500]", "optimize.check_replications=0",
+                         "run.replications=4"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "frontier.csv") as f:
+        rows = {float(r["budget"]): r for r in csv.DictReader(f)}
+    assert rows[0.0]["status"] == "infeasible" and "budget by" in rows[0.0]["reason"]
+    assert rows[2500.0]["status"] == "optimal" and rows[2500.0]["reason"] == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("frontier: no plan at budget 0 (marked x on frontier.png); short: budget by")
+    assert (tmp_path / "frontier.png").stat().st_size > 0
+
+
+def test_dict_settings_take_keys_the_shipped_config_does_not_list() -> None:
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    import optimize.__main__  # noqa: F401  registers the optimiser's schema
+    import sim.calibrate  # noqa: F401  registers the calibration's schema
+
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        cfg = compose(config_name="optimize", overrides=[
+            "optimize.max_staff.teller=5", "optimize.segment_caps.retail=0.3"])
+        calibrate = compose(config_name="calibrate", overrides=[
+            "scenario=telecom_hall", "calibrate.observed={counter: 0.2, hotline: 0.8}"])
+    assert cfg.optimize.max_staff == {"teller": 5}
+    assert cfg.optimize.segment_caps == {"retail": 0.3}
+    assert calibrate.calibrate.observed == {"counter": 0.2, "hotline": 0.8}
