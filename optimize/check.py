@@ -16,6 +16,7 @@ from typing import Callable, Optional
 from optimize.data import PlanningData
 from optimize.plan import Plan, apply_plan, predicted_service_level, predicted_slot_service_level
 from sim.experiment import Estimate, ExperimentResult, estimate, run_experiment
+from sim.kpis import kpi_range
 from sim.scenario import RunSettings, Scenario
 
 
@@ -82,8 +83,9 @@ def check_plan(scenario: Scenario, plan: Plan, data: PlanningData, run: RunSetti
             "predicted": predicted_service_level(plan, data, c),
             "simulated": result.channel_kpi(c, "service_level"),
         }
-    hourly = {(s.channel, s.slot): estimate(r.hourly[s.channel]["service_level"][s.slot]
-                                            for r in result.replications)
+    hourly = {(s.channel, s.slot): estimate((r.hourly[s.channel]["service_level"][s.slot]
+                                             for r in result.replications),
+                                            bounds=kpi_range("service_level"))
               for s in data.staffed}
     predicted = {(s.channel, s.slot): predicted_slot_service_level(plan, s) for s in data.staffed}
     return Check(result.kpi("diversion_rate"), levels, hourly, result, predicted)
