@@ -49,6 +49,7 @@ from sim.__main__ import (
 )
 from sim.cli_errors import reported_errors, run_app
 from sim.io import mark_complete, write_csv, write_json
+from sim.paths import CONF_DIR
 from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed
@@ -198,7 +199,7 @@ def prepare_job(cfg: DictConfig, sweep: SweepSettings) -> tuple[str, Job]:
     return key, (scenario, run_settings, settings)
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="optimize")
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="optimize")
 def main(cfg: DictConfig) -> None:
     if in_multirun():
         sweep_job("optimize", cfg, lambda sweep: prepare_job(cfg, sweep),

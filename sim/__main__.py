@@ -29,6 +29,7 @@ from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
 from sim.io import mark_complete, write_csv, write_json
 from sim.months import MONTHLY_KPIS, MonthsResult, run_months
+from sim.paths import CONF_DIR
 from sim.plots import plot_monthly, plot_switching_flows, plot_volume_shares, plot_wait_by_hour
 from sim.results import (
     CHANNEL_COLUMNS,
@@ -254,7 +255,7 @@ def compute_job(job: tuple[Scenario, RunSettings], out: Path) -> None:
 register_configs()
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def main(cfg: DictConfig) -> None:
     with reported_errors():
         run_config(cfg)

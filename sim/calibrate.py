@@ -38,6 +38,7 @@ from sim.calibration import (
 from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
 from sim.io import mark_complete, write_bytes_atomic, write_json
+from sim.paths import CONF_DIR
 from sim.scenario import RunSettings, Scenario
 from sim.validate import ScenarioError, require, require_finite
 
@@ -179,7 +180,7 @@ def describe(report: dict[str, Any], out: Path) -> str:
     return "\n".join(lines)
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="calibrate")
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="calibrate")
 def main(cfg: DictConfig) -> None:
     with reported_errors():
         scenario, run = load(cfg)
