@@ -147,7 +147,6 @@ def fresh(run: RunSettings, replications: int) -> RunSettings:
 
 
 SERVED = ("served", "served_ivr")  # outcomes that count as a transaction on the channel
-LOG_COLUMNS = ("timestamp", "customer", "channel", "transaction_type", "outcome", "wait")
 
 
 def transaction_log(result: ExperimentResult, start: datetime.datetime) -> list[dict[str, object]]:

@@ -46,7 +46,6 @@ from sim.progress import Progress
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
 
-DAYS_PER_MONTH = 30
 CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
 MONTHLY_KPIS = ("transactions", "e_channel_share", "penetration", "penetration_cumulative",
                 "churned", "churn_rate", "satisfaction", "cost_per_transaction",

@@ -166,11 +166,6 @@ def patience_rate_within(survival: float, window_minutes: float) -> float:
     return -math.log(survival) / window_minutes
 
 
-def littles_law_queue(arrival_rate: float, mean_wait: float) -> float:
-    """L = lambda W."""
-    return arrival_rate * mean_wait
-
-
 def min_staff_erlang_c(arrival_rate: float, service_rate: float, target_minutes: float,
                        target_share: float) -> int:
     """Fewest servers with P(W_q <= target) >= share in M/M/c (0 when there is no load)."""

@@ -10,7 +10,7 @@ from conftest import compose_scenario
 
 from sim.experiment import estimate, run_experiment
 from sim.journey import journey
-from sim.kpis import replication_result
+from sim.kpis import replication_result, simulate_replication
 from sim.model import Model
 from sim.scenario import (
     Arrivals,
@@ -167,9 +167,14 @@ def test_different_seeds_give_different_results() -> None:
 
 
 def test_replications_are_independent_of_each_other() -> None:
-    result = run_experiment(*short_run([]), progress=False)
+    scenario, run = short_run([])
+    result = run_experiment(scenario, run, progress=False)
     journeys = [r.kpis["journeys"] for r in result.replications]
-    assert len(set(journeys)) > 1
+    assert len(set(journeys)) > 1  # each its own draws
+    last = len(result.replications) - 1
+    alone = simulate_replication(Model(scenario, run, last))  # without those before it
+    assert alone.kpis == result.replications[last].kpis
+    assert alone.channels == result.replications[last].channels
 
 
 def test_no_per_customer_records_are_kept_without_a_trace() -> None:

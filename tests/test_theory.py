@@ -189,10 +189,6 @@ def test_min_staff_erlang_c_is_zero_without_arrivals() -> None:
     assert theory.min_staff_erlang_c(0.0, 1.0, 1.0, 0.8) == 0
 
 
-def test_littles_law_queue_is_arrival_rate_times_wait() -> None:
-    assert theory.littles_law_queue(4.5, 2.0) == pytest.approx(9.0)
-
-
 def _answered_within_by_partial_fractions(servers: int, lam: float, mu: float, theta: float,
                                           target: float) -> float:
     """Independent Erlang A service level for light queues: the time to reach an agent with
