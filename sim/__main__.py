@@ -27,27 +27,13 @@ from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.cli_errors import reported_errors, run_app
 from sim.experiment import run_experiment
-from sim.io import mark_complete, write_csv, write_json
+from sim.io import mark_complete
 from sim.months import MONTHLY_KPIS, MonthsResult, run_months
+from sim.outputs import write_months, write_outputs
 from sim.paths import CONF_DIR
-from sim.plots import plot_monthly, plot_switching_flows, plot_volume_shares, plot_wait_by_hour
 from sim.results import (
-    CHANNEL_COLUMNS,
-    FLOW_COLUMNS,
-    HOURLY_COLUMNS,
-    MONTHLY_COLUMNS,
-    REPLICATION_COLUMNS,
-    TRACE_COLUMNS,
-    channels_table,
     config_hash,
-    flows_table,
-    hourly_table,
     kpi_table,
-    monthly_table,
-    months_summary,
-    replications_table,
-    summary,
-    trace_rows,
 )
 from sim.scenario import MMCMScenario, MMCScenario, Mode, RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed, run_job
@@ -199,23 +185,6 @@ def prepare_experiment(cfg: DictConfig, sweep: SweepSettings
     return config_hash(scenario, run), (scenario, run)
 
 
-def write_months(result: MonthsResult, out: Path) -> None:
-    monthly = monthly_table(result)
-    write_json(out / "summary.json", months_summary(result))
-    write_csv(out / "monthly.csv", monthly, MONTHLY_COLUMNS)
-    if result.run.trace:
-        rows = [{"replication": r, "month": int(m) + 1, "customer": int(c),
-                 "first_channel": result.scenario_channel(f), "final_channel": result.scenario_channel(x)}
-                for r, rep in enumerate(result.replications) for rec in rep
-                if rec.journeys is not None
-                for c, f, x, m in zip(rec.journeys["customer"], rec.journeys["first"],
-                                      rec.journeys["final"], rec.journeys["month"])]
-        write_csv(out / "journeys.csv", rows, ("replication", "month", "customer",
-                                               "first_channel", "final_channel"))
-    if result.run.plots:
-        plot_monthly(monthly, result.scenario.adoption.targets, out / "monthly.png")
-
-
 def months_text(result: MonthsResult) -> str:
     lines = ["month  e-channel share  penetration  cumulative  churned  satisfaction"]
     for m in range(result.run.months):
@@ -225,21 +194,6 @@ def months_text(result: MonthsResult) -> str:
                      f"{100 * k['penetration']:10.1f}%  {100 * k['penetration_cumulative']:9.1f}%"
                      f"  {churned:>7}  {k['satisfaction']:12.3f}")
     return "\n".join(lines)
-
-
-def write_outputs(result: Any, out: Path) -> None:
-    channels, hourly, flows = channels_table(result), hourly_table(result), flows_table(result)
-    write_json(out / "summary.json", summary(result))
-    write_csv(out / "channels.csv", channels, CHANNEL_COLUMNS)
-    write_csv(out / "hourly.csv", hourly, HOURLY_COLUMNS)
-    write_csv(out / "replications.csv", replications_table(result), REPLICATION_COLUMNS)
-    write_csv(out / "flows.csv", flows, FLOW_COLUMNS)
-    if result.run.trace:
-        write_csv(out / "trace.csv", trace_rows(result), TRACE_COLUMNS)
-    if result.run.plots:
-        plot_wait_by_hour(hourly, out / "wait_by_hour.png")
-        plot_volume_shares(channels, out / "volume_shares.png")
-        plot_switching_flows(flows, out / "switching_flows.png")
 
 
 def compute_job(job: tuple[Scenario, RunSettings], out: Path) -> None:
