@@ -18,26 +18,10 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from optimize.baseline import planning_baseline
-from optimize.check import Check, Miss, refine
-from optimize.data import PlanningData
-from optimize.elastic import infeasibility_report
-from optimize.frontier import frontier_rows, solve_frontier
-from optimize.plan import Plan, extract_plan
-from optimize.report import (
-    KIOSK_COLUMNS,
-    PROMOTION_COLUMNS,
-    STAFFING_COLUMNS,
-    kiosk_rows,
-    plan_summary,
-    plot_frontier,
-    plot_spend,
-    plot_staffing,
-    promotion_rows,
-    staffing_rows,
-)
-from optimize.settings import Objective, OptimizeSettings
-from optimize.start import build_and_solve
+from optimize.api import NoPlan, plan_scenario, write_frontier
+from optimize.check import Check, Miss
+from optimize.plan import Plan
+from optimize.settings import OptimizeSettings
 from optimize.validate import validate_settings
 from sim.__main__ import (
     check_known_keys,
@@ -48,12 +32,11 @@ from sim.__main__ import (
     with_open_dicts,
 )
 from sim.cli_errors import reported_errors, run_app
-from sim.io import mark_complete, write_csv, write_json
+from sim.io import mark_complete, write_json
 from sim.paths import CONF_DIR
 from sim.results import config_hash, plain
 from sim.scenario import RunSettings, Scenario
 from sim.sweep import SweepSettings, own_seed
-from sim.validate import UserError
 
 
 @dataclass
@@ -69,78 +52,35 @@ ConfigStore.instance().store(name="base_optimize_config", node=with_open_dicts(
     OptimizeConfig, ("optimize.segment_caps", "optimize.max_staff", "optimize.max_kiosks")))
 
 
-def solve_plan(data: PlanningData, settings: OptimizeSettings, budget: float,
-               objective: Objective) -> Optional[Plan]:
-    """The plan for one objective and budget, or None when no solution was found."""
-    settings = dataclasses.replace(settings, objective=objective)
-    model, result = build_and_solve(data, settings, budget)
-    if not result.has_solution:
-        return None
-    target = settings.target_diversion if objective is Objective.min_cost else None
-    return extract_plan(model, result, objective.value, budget, target)
-
-
-class NoPlan(UserError):
-    """No plan meets the constraints, or none was found within the time limit."""
-
-
 def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path,
         quiet: bool = False) -> Plan:
-    """The whole job; ``quiet``: no progress bars or summary (a sweep job)."""
-    _, data = planning_baseline(scenario, run_settings, settings,
-                                progress=False if quiet else None)
-    if settings.objective is Objective.frontier:
-        points = solve_frontier(settings.frontier_budgets, lambda b: solve_plan(
-            data, settings, b, Objective.max_diversion))
-        as_max = dataclasses.replace(settings, objective=Objective.max_diversion)
-        reasons = {b: "; ".join(map(str, infeasibility_report(data, as_max, b)))
-                   or "no solution within the time limit" for b, p in points if p is None}
-        rows = frontier_rows(points, list(scenario.campaigns), reasons)
-        write_csv(out / "frontier.csv", rows, list(rows[0]))
-        plot_frontier(rows, out / "frontier.png")
-        for b, reason in reasons.items():
-            print(f"frontier: no plan at budget {b:g} (marked x on frontier.png); short: {reason}",
-                  file=sys.stderr)
-        found = [p for _, p in points if p is not None]
-        if not found:
-            raise NoPlan("no budget on the frontier has a feasible plan")
-        plan = found[-1]
-    else:
-        budget = settings.budget
-        maybe = solve_plan(data, settings, budget, settings.objective)
-        if maybe is None:
-            violations = infeasibility_report(data, settings, budget)
+    """The whole job through the API, its files in ``out``; ``quiet``: no progress bars or
+    summary (a sweep job).  Files that explain a refusal (frontier.csv, infeasible.json)
+    are written before NoPlan goes up."""
+    try:
+        result = plan_scenario(scenario, run_settings, settings,
+                               progress=False if quiet else None)
+    except NoPlan as no_plan:
+        if no_plan.frontier:
+            write_frontier(no_plan.frontier, out)
+        if no_plan.violations is not None:
             write_json(out / "infeasible.json", {"violations": [
-                {"constraint": v.constraint, "amount": v.amount} for v in violations]})
-            detail = "; ".join(map(str, violations)) or "no solution within the time limit"
-            raise NoPlan(f"no plan meets every constraint ({settings.objective.value}, budget "
-                         f"{budget:g}); short: {detail}")
-        plan = maybe
-
-    check: Optional[Check] = None
-    refinements = 0
-    if settings.check_replications:
-        plan, check, refinements = refine(
-            scenario, data, run_settings, settings.check_replications, settings.refine_iterations,
-            lambda d: solve_plan(d, settings, plan.budget, Objective(plan.objective_name)), plan,
-            progress=False if quiet else None)
-    staffing, promotion = staffing_rows(plan, data, check), promotion_rows(plan, data)
-    write_json(out / "plan.json", plan_summary(plan, check, refinements, data))
-    write_csv(out / "staffing.csv", staffing, STAFFING_COLUMNS)
-    write_csv(out / "promotion.csv", promotion, PROMOTION_COLUMNS)
-    write_csv(out / "kiosks.csv", kiosk_rows(plan, data, scenario), KIOSK_COLUMNS)
-    if run_settings.plots:
-        plot_staffing(staffing, out / "staffing.png", scenario.open_hour)
-        if promotion:
-            plot_spend(promotion, out / "spend.png")
-    misses = check.misses(data) if check is not None else []
+                {"constraint": v.constraint, "amount": v.amount} for v in no_plan.violations]})
+        raise
+    result.write(out)
+    for row in result.frontier:
+        if row["reason"]:
+            print(f"frontier: no plan at budget {row['budget']:g} (marked x on frontier.png); "
+                  f"short: {row['reason']}", file=sys.stderr)
+    misses = result.misses
     if not quiet:
-        print(describe(plan, check, misses, scenario.open_hour, refinements))
+        print(describe(result.plan, result.checked, misses, scenario.open_hour,
+                       result.refinements))
     if misses and not quiet:
-        raise CheckFailed(f"the plan misses its service targets after {refinements} "
+        raise CheckFailed(f"the plan misses its service targets after {result.refinements} "
                           f"refinement(s): " + "; ".join(m.describe(scenario.open_hour)
                                                          for m in misses))
-    return plan
+    return result.plan
 
 
 class CheckFailed(Exception):

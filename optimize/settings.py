@@ -30,7 +30,7 @@ class Shift:
 @dataclass
 class OptimizeSettings:
     objective: Objective = Objective.max_diversion
-    budget: float = 0.0  # extra spend allowed: promotion + staff and kiosks beyond today's
+    budget: float = 2500.0  # extra spend allowed: promotion + staff and kiosks beyond today's
     target_diversion: Optional[float] = None  # for min_cost
     solver: SolverName = SolverName.highs
     time_limit_s: float = 60.0
