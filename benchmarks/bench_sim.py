@@ -59,9 +59,9 @@ from hydra import compose, initialize_config_dir  # noqa: E402
 from hydra.core.global_hydra import GlobalHydra  # noqa: E402
 from tables import table  # noqa: E402
 
-from sim.__main__ import load, register_configs  # noqa: E402
-from sim.kpis import simulate_replication  # noqa: E402
-from sim.model import Model  # noqa: E402
+from sim.cli.config import load, register_configs  # noqa: E402
+from sim.engine.model import Model  # noqa: E402
+from sim.experiment import simulate_replication  # noqa: E402
 from sim.scenario import MMCScenario, RunSettings, Scenario  # noqa: E402
 
 CONF = ROOT / "conf"

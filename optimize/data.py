@@ -31,8 +31,8 @@ from optimize.settings import OptimizeSettings
 from sim import theory
 from sim.arrivals import rate_profile
 from sim.campaigns import responds
-from sim.channels import nominal_service_minutes, servers_at
 from sim.distributions import mean_minutes, survival
+from sim.engine.channels import nominal_service_minutes, servers_at
 from sim.experiment import ExperimentResult
 from sim.kpis import ReplicationResult
 from sim.scenario import SELF_SERVICE_KINDS, ChannelKind, Scenario

@@ -17,17 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
-
 from sim.experiment import ExperimentResult, run_experiment
 from sim.outputs import write_outputs
 from sim.paths import conf_dir
 from sim.results import channels_table, flows_table, hourly_table, replications_table, summary
-from sim.scenario import MMCMScenario, MMCScenario, RunSettings, Scenario
+from sim.scenario import RunSettings, Scenario
 from sim.validate import ScenarioError, validate_run, validate_scenario, validate_size
-
-SCHEMAS = {"base_scenario": Scenario, "base_mmc": MMCScenario, "base_mmcm": MMCMScenario}
 
 
 def load_scenario(name_or_path: Union[str, Path], overrides: Sequence[str] = ()) -> Scenario:
@@ -43,22 +38,9 @@ def load_scenario(name_or_path: Union[str, Path], overrides: Sequence[str] = ())
         path = conf_dir() / "scenario" / f"{name_or_path}.yaml"
     if not path.is_file():
         raise ScenarioError("scenario", str(name_or_path), "no such shipped scenario or YAML file")
-    try:
-        data = OmegaConf.load(path)
-        if not isinstance(data, DictConfig):
-            raise ScenarioError(str(path), type(data).__name__, "a scenario file is a mapping")
-        defaults = data.pop("defaults", ["base_scenario"])
-        schema = next((SCHEMAS[d] for d in defaults if d in SCHEMAS), Scenario)
-        # under a root named "scenario", as Hydra composes it: the shipped files interpolate
-        # ${scenario.servers} and the like
-        merged = OmegaConf.merge({"scenario": OmegaConf.structured(schema)}, {"scenario": data},
-                                 {"scenario": OmegaConf.from_dotlist(list(overrides))})
-        scenario = OmegaConf.to_object(merged.scenario)
-    except OmegaConfBaseException as error:
-        key = getattr(error, "full_key", None) or str(path)
-        reason = (str(error).splitlines() or ["cannot be read"])[0]
-        raise ScenarioError(key, ", ".join(overrides), reason) from None
-    assert isinstance(scenario, Scenario)
+    from sim.cli.config import compose_scenario  # Hydra's parser: imported when needed
+
+    scenario = compose_scenario(path, overrides)
     validate_scenario(scenario)
     return scenario
 

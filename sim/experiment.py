@@ -9,8 +9,8 @@ from typing import Iterable, Optional
 import numpy as np
 from scipy.special import stdtrit  # Student t quantiles; scipy.stats costs ~0.7 s to import
 
-from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, simulate_replication
-from sim.model import Model
+from sim.engine.model import Model
+from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, replication_result
 from sim.progress import Progress
 from sim.scenario import RunSettings, Scenario
 
@@ -75,6 +75,12 @@ class ExperimentResult:
     def segment_kpi(self, segment: str, name: str) -> Estimate:
         return estimate((r.segments[segment][name] for r in self.replications),
                         bounds=kpi_range(name))
+
+
+def simulate_replication(m: Model) -> ReplicationResult:
+    """Run one built replication to its horizon and read its KPIs."""
+    m.run()
+    return replication_result(m)
 
 
 def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None

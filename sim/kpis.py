@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from sim.channels import ChannelState, server_minutes
-from sim.metrics import MINUTES_PER_HOUR, ChannelStats
-from sim.model import Model, TraceRow
+from sim.engine.channels import ChannelState, server_minutes
+from sim.engine.context import TraceRow
+from sim.engine.metrics import MINUTES_PER_HOUR, ChannelStats
+from sim.engine.model import Model
 from sim.scenario import ChannelKind
 
 CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
@@ -44,7 +45,7 @@ KPI_RANGES: dict[str, tuple[float, float]] = {
                      "started", "service_second_moment"), NON_NEGATIVE),
     **dict.fromkeys(("p_wait", "service_level", "abandon_rate", "utilisation", "volume_share"),
                     SHARE),
-    # per month (sim.months.MONTHLY_KPIS)
+    # per month (sim.months.model.MONTHLY_KPIS)
     **dict.fromkeys(("transactions", "churned", "contacted", "promotion_spend"), NON_NEGATIVE),
     **dict.fromkeys(("e_channel_share", "penetration", "penetration_cumulative", "churn_rate"),
                     SHARE),
@@ -178,8 +179,3 @@ def segment_kpis(m: Model, segment: str) -> dict[str, float]:
         "staffed_first_self_service": ratio(staffed_first_self, staffed_first),
         **{f"served.{name}": v for name, v in served.items()},
     }
-
-
-def simulate_replication(m: Model) -> ReplicationResult:
-    m.run()
-    return replication_result(m)

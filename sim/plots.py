@@ -90,28 +90,3 @@ def plot_switching_flows(flows: Rows, path: Path) -> None:
     ax.set_title("Switching flows (% of journeys)")
     fig.colorbar(image, ax=ax, shrink=0.8)
     save_figure(fig, path)
-
-
-def plot_monthly(monthly: Rows, targets: dict[str, float], path: Path) -> None:
-    """E-channel share of transactions and penetration by month (95% CI bands), with the
-    scenario's targets (``adoption.targets``) as dashed lines."""
-    fig, ax = new_figure(8, 4.5)
-    series = [("e_channel_share", "e-channel share of transactions"),
-              ("penetration", "penetration (e-channel users this month)"),
-              ("penetration_cumulative", "penetration, cumulative")]
-    for kpi, label in series:
-        rows = [r for r in monthly if r["kpi"] == kpi]
-        months = [r["month"] for r in rows]
-        line, = ax.plot(months, [100 * r["mean"] for r in rows], marker="o", label=label)
-        low = [100 * (r["mean"] if math.isnan(r["ci_low"]) else r["ci_low"]) for r in rows]
-        high = [100 * (r["mean"] if math.isnan(r["ci_high"]) else r["ci_high"]) for r in rows]
-        ax.fill_between(months, low, high, alpha=0.15, color=line.get_color())
-        if kpi in targets:
-            ax.axhline(100 * targets[kpi], ls="--", color=line.get_color(),
-                       label=f"target: {label.split(' (')[0]} {targets[kpi]:.0%}")
-    ax.set_xlabel("month")
-    ax.set_ylabel("%")
-    ax.set_title("Adoption by month (mean, 95% CI)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    save_figure(fig, path)

@@ -241,7 +241,7 @@ class ScoreWeights:
 
 @dataclass
 class Adoption:
-    """A customer population over months (``run.mode=months``); see sim/months.py."""
+    """A customer population over months (``run.mode=months``); see sim/months/model.py."""
 
     transactions_per_month: Dict[str, float] = field(default_factory=dict)  # segment -> mean; 1
     score_sd: float = 0.5  # drawn scores: normal around the segment's preference (utility)

@@ -9,7 +9,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-from sim.__main__ import load, register_configs
+from sim.cli.config import load, register_configs
 from sim.scenario import RunSettings, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent

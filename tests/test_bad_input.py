@@ -329,7 +329,7 @@ def test_a_bad_job_in_a_sweep_is_a_failed_row_with_its_one_line(tmp_path: Path) 
 
 
 def test_a_sweep_job_that_runs_out_of_memory_gets_a_one_line_error(tmp_path: Path) -> None:
-    from sim.sweep import SweepSettings, run_job
+    from sim.cli.sweep import SweepSettings, run_job
 
     def exhaust(_: object, __: Path) -> None:
         raise MemoryError()  # what numpy raises, with no message

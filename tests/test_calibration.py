@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from omegaconf import OmegaConf
 
-from sim.calibration import (
+from sim.calibration.fit import (
     fit_offsets,
     fit_wait_factor,
     observed_from_log,
@@ -137,7 +137,7 @@ def test_calibration_without_anything_to_fit_is_refused_in_one_line(tmp_path: Pa
 
 
 def test_a_scenario_with_numpy_numbers_is_written_as_a_plain_yaml_scenario() -> None:
-    from sim.calibrate import scenario_yaml
+    from sim.cli.calibrate import scenario_yaml
 
     fitted = with_parameters(branch(), {"web": np.float64(0.25)}, np.float64(1.5))
     text = scenario_yaml(fitted)  # a numpy float here once crashed OmegaConf

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from sim.callbacks import JobProgress, count_jobs
+from sim.cli.callbacks import JobProgress, count_jobs
 
 
 def test_the_job_count_is_the_product_of_the_swept_lists() -> None:

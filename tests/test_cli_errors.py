@@ -1,4 +1,4 @@
-"""sim.cli_errors: how the apps end on a user error, a full disk, Ctrl-C or a config file
+"""sim.cli.errors: how the apps end on a user error, a full disk, Ctrl-C or a config file
 Hydra cannot read; which run folders are removed."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.cli_errors import (
+from sim.cli.errors import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_USER_ERROR,

@@ -1,4 +1,4 @@
-"""sim.customer_table: the months mode's customer table, read into arrays or refused with
+"""sim.months.customer_table: the months mode's customer table, read into arrays or refused with
 the file and row."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.customer_table import read_customer_table
+from sim.months.customer_table import read_customer_table
 from sim.validate import ScenarioError
 
 SEGMENTS = ["retail", "elderly"]

@@ -9,7 +9,7 @@ from conftest import compose_scenario
 
 from sim.experiment import estimate, run_experiment
 from sim.kpis import HOURLY_KPIS, KPI_RANGES, NON_NEGATIVE, SHARE, kpi_range
-from sim.months import MONTHLY_KPIS
+from sim.months.model import MONTHLY_KPIS
 from sim.results import hourly_table, summary
 
 T_975_1_DF = 12.706204736174698  # Student t quantile, 0.975 with one degree of freedom

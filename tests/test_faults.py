@@ -23,9 +23,9 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf, open_dict
 
 import sim.io
-from sim.aggregate import UNFINISHED, sweep_table
+from sim.cli.sweep import JOB_FILE, JobRecord, SweepSettings, read_record, run_job
+from sim.cli.sweep_table import UNFINISHED, sweep_table
 from sim.io import COMPLETE, write_json
-from sim.sweep import JOB_FILE, JobRecord, SweepSettings, read_record, run_job
 
 SMALL = ["scenario=mmc", "run.replications=2", "run.horizon_minutes=240", "run.plots=false"]
 BASIC = ["hydra/launcher=basic"]
@@ -81,8 +81,8 @@ FROZEN = datetime(2026, 3, 1, 9, 30, 15)
 def resolved_dirs(config_name: str) -> tuple[str, str | None]:
     """hydra.run.dir and hydra.sweep.dir of a shipped primary config, composed afresh and
     resolved with a clock stopped at FROZEN (Hydra registers its own ``now`` on compose)."""
-    import optimize.__main__  # noqa: F401  (registers the optimiser's schema)
-    import sim.calibrate  # noqa: F401  (registers the calibration schema)
+    import optimize.cli  # noqa: F401  (registers the optimiser's schema)
+    import sim.cli.calibrate  # noqa: F401  (registers the calibration schema)
 
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):

@@ -1,4 +1,4 @@
-"""sim.metrics: the quantile sketch against numpy, and time-weighted areas against a
+"""sim.engine.metrics: the quantile sketch against numpy, and time-weighted areas against a
 hand-written table of levels driven through a real ServerPool."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.metrics import ChannelStats, JourneyStats, QuantileSketch
-from sim.pool import ServerPool
+from sim.engine.metrics import ChannelStats, JourneyStats, QuantileSketch
+from sim.engine.pool import ServerPool
 
 QS = [0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0]
 

@@ -8,10 +8,10 @@ import math
 import pytest
 from conftest import compose_scenario
 
-from sim.experiment import estimate, run_experiment
-from sim.journey import journey
-from sim.kpis import replication_result, simulate_replication
-from sim.model import Model
+from sim.engine.journey import journey
+from sim.engine.model import Model
+from sim.experiment import estimate, run_experiment, simulate_replication
+from sim.kpis import replication_result
 from sim.scenario import (
     Arrivals,
     Channel,

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.months import CHURN_MONTHS, Months, MonthsResult, run_months
+from sim.months.model import CHURN_MONTHS, Months, MonthsResult, run_months
 from sim.scenario import (
     Adoption,
     Arrivals,
@@ -204,7 +204,7 @@ def test_without_learning_satisfaction_is_stationary_from_the_first_month() -> N
 
 
 def test_the_first_month_starts_each_memory_at_its_own_or_its_segments_experience() -> None:
-    from sim.months import remember
+    from sim.months.model import remember
 
     memory = np.full(5, 0.6)  # the neutral guess the first month must not keep
     experience = np.array([0.9, 0.0, 0.5, 0.0, 0.2])

@@ -6,7 +6,7 @@ from typing import Generator, Optional
 
 import simpy
 
-from sim.pool import ServerPool
+from sim.engine.pool import ServerPool
 
 Log = list[tuple[str, str, float]]
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from sim.sweep_plots import pareto_front
+from sim.cli.sweep_plots import pareto_front
 
 # a job takes a fraction of a second: M/M/5 at rho 0.9 for 4 simulated hours
 SMALL = ["scenario=mmc", "run.replications=2", "run.horizon_minutes=240", "run.plots=false"]

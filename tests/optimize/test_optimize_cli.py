@@ -87,8 +87,8 @@ def test_dict_settings_take_keys_the_shipped_config_does_not_list() -> None:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    import optimize.__main__  # noqa: F401  registers the optimiser's schema
-    import sim.calibrate  # noqa: F401  registers the calibration's schema
+    import optimize.cli  # noqa: F401  registers the optimiser's schema
+    import sim.cli.calibrate  # noqa: F401  registers the calibration's schema
 
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):

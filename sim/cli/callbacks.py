@@ -70,8 +70,8 @@ class JobProgress:
         import matplotlib.figure  # noqa: F401
         import pyarrow  # noqa: F401
 
-        import sim.aggregate  # noqa: F401
-        import sim.sweep_plots  # noqa: F401
+        import sim.cli.sweep_plots  # noqa: F401
+        import sim.cli.sweep_table  # noqa: F401
 
         while not self.stopped.wait(POLL_SECONDS):
             self.bar.update(self._done() - self.bar.n)
@@ -99,14 +99,14 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
-        from sim.__main__ import load_sweep  # the apps' own loader (imports the Hydra app)
+        from sim.cli.config import load_sweep
 
         try:  # checked here once, before any job starts, whatever the launcher
             load_sweep(config)
         except UserError as error:
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
-        from sim.aggregate import task_overrides
+        from sim.cli.sweep_table import task_overrides
 
         self.total = count_jobs(task_overrides(config))
         self.progress = JobProgress(sweep_dir, self.total)
@@ -121,8 +121,8 @@ class SweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         # imported here, not at the top: launchers unpickle this callback in every worker,
         # which then need not import pandas and matplotlib
-        from sim.aggregate import cache_errors, swept_keys, write_sweep
-        from sim.sweep_plots import plot_sweep
+        from sim.cli.sweep_plots import plot_sweep
+        from sim.cli.sweep_table import cache_errors, swept_keys, write_sweep
 
         try:
             frame = write_sweep(sweep_dir, self.app)

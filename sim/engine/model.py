@@ -3,84 +3,43 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Generator, Optional
+from typing import Generator
 
 import simpy
 
 from sim.arrivals import ArrivalClock, rate_profile
 from sim.campaigns import segment_uplifts
-from sim.channels import ChannelState, GuideState, nominal_service_minutes
-from sim.choice import draw_index, logit_probabilities, shift_for_uplift
+from sim.choice import shift_for_uplift
 from sim.distributions import Sampler, mean_minutes, sampler
-from sim.journey import journey
-from sim.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
+from sim.engine.channels import ChannelState, GuideState, nominal_service_minutes
+from sim.engine.context import JourneyContext, Option, SegmentState
+from sim.engine.journey import journey
+from sim.engine.metrics import MINUTES_PER_HOUR, ChannelStats
 from sim.rng import Streams, buffered
-from sim.scenario import Channel, Distribution, RunSettings, Scenario, Segment, Steering
-
-TraceRow = tuple[int, int, str, str, str, str, float, float]
+from sim.scenario import Channel, Distribution, RunSettings, Scenario, Segment
 
 
-@dataclass
-class Option:
-    """One channel a customer of a given segment and transaction type can use."""
-
-    channel: ChannelState
-    base_utility: float  # preference + promotion uplift - effort
-    service: Sampler  # minutes, digital skill included
-    success: float  # probability, digital skill included
-    ivr_completion: float
-    cost: float  # per transaction, for steering to the cheapest channel
-
-
-@dataclass
-class SegmentState:
-    name: str
-    spec: Segment
-    clock: ArrivalClock
-    exp1: Sampler
-    type_u: Sampler
-    choice_u: Sampler
-    decide_u: Sampler
-    patience: Optional[Sampler]
-    retry_delay: Optional[Sampler]
-    types: list[str]
-    type_shares: list[float]
-    options: dict[str, list[Option]] = field(default_factory=dict)
-    self_service_eligible: dict[str, bool] = field(default_factory=dict)
-
-    def draw_type(self) -> str:
-        if len(self.types) == 1:
-            return self.types[0]
-        return self.types[draw_index(self.type_shares, self.type_u())]
-
-
-class Model:
-    """The state of one replication.  ``run`` advances it to the horizon."""
+class Model(JourneyContext):
+    """One replication of a scenario: its channels, segments and arrival processes on one
+    SimPy clock. ``run()`` advances it to the horizon; ``sim.kpis.replication_result``
+    then reads its statistics. Build a fresh Model per replication: its random streams are
+    ``Streams(run.seed, replication)``, so replication r draws the same numbers whether or
+    not the replications before it ran."""
 
     def __init__(self, scenario: Scenario, run: RunSettings, replication: int) -> None:
-        self.scenario, self.run_settings, self.replication = scenario, run, replication
-        self.env = env = simpy.Environment()
-        self.horizon, self.warmup = run.horizon_minutes, run.warmup_minutes
+        super().__init__(scenario, run, replication)
+        env = self.env
+        self.scenario, self.run_settings = scenario, run
+        self.horizon = run.horizon_minutes
         self.n_hours = max(1, math.ceil(self.horizon / MINUTES_PER_HOUR))
-        self.switching = scenario.switching.enabled
-        self.max_attempts = scenario.switching.max_attempts
-        self.sat = scenario.satisfaction
-        self.trace: Optional[list[TraceRow]] = [] if run.trace else None
-        self.next_customer = 0
         streams = Streams(run.seed, replication)
-        self.journeys = JourneyStats(self.warmup)
-        self.warmup_journeys = JourneyStats(math.inf)  # sink for journeys before warm-up
 
-        self.channels: dict[str, ChannelState] = {}
-        self.warmup_stats: dict[str, ChannelStats] = {}
         for name, spec in scenario.channels.items():
             stats = ChannelStats(self.n_hours, self.warmup)
             self.channels[name] = ChannelState(env, name, spec, streams, stats,
                                                nominal_service_minutes(scenario, name))
             self.warmup_stats[name] = ChannelStats(self.n_hours, math.inf)
         self.success_u = {name: streams.uniform(f"success/{name}") for name in self.channels}
-        self.guides: dict[str, GuideState] = {}
         for guide in scenario.lobby_guides.values():
             self.guides[guide.branch] = GuideState(guide, self.channels[guide.kiosk])
 
@@ -144,36 +103,6 @@ class Model:
                 for o in opts:
                     if o.channel.name in promoted:
                         o.base_utility += shift
-
-    def choose(self, seg: SegmentState, options: list[Option], tried: set[ChannelState],
-               staffed_only: bool = False) -> Optional[Option]:
-        """The channel a customer picks now among those open and not yet tried."""
-        if len(options) == 1 and not staffed_only:
-            only = options[0]
-            return only if only.channel not in tried and only.channel.is_open() else None
-        cands = [o for o in options
-                 if o.channel not in tried and o.channel.is_open()
-                 and (o.channel.staffed or not staffed_only)]
-        if len(cands) <= 1:
-            return cands[0] if cands else None
-        if seg.spec.steering is Steering.cheapest:
-            cheapest = min(o.cost for o in cands)
-            cands = [o for o in cands if o.cost == cheapest]
-            if len(cands) == 1:
-                return cands[0]
-        beta = seg.spec.wait_sensitivity_per_minute
-        utilities = [o.base_utility - beta * o.channel.expected_wait() for o in cands]
-        return cands[draw_index(logit_probabilities(utilities), seg.choice_u())]
-
-    def stats_now(self, channel: ChannelState) -> ChannelStats:
-        """Statistics of a visit starting now: counted after warm-up, a sink before it."""
-        return channel.stats if self.env.now >= self.warmup else self.warmup_stats[channel.name]
-
-    def record(self, customer: int, seg: str, ttype: str, channel: str, event: str,
-               wait: float) -> None:
-        assert self.trace is not None
-        self.trace.append((self.replication, customer, seg, ttype, channel, event,
-                           self.env.now, wait))
 
     def _arrivals(self, seg: SegmentState) -> Generator[simpy.Event, None, None]:
         env, horizon = self.env, self.horizon

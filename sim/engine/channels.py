@@ -8,8 +8,8 @@ import simpy
 
 from sim.choice import expected_wait_minutes
 from sim.distributions import Sampler, mean_minutes, sampler
-from sim.metrics import ChannelStats
-from sim.pool import ServerPool
+from sim.engine.metrics import ChannelStats
+from sim.engine.pool import ServerPool
 from sim.rng import Streams, buffered
 from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide, Scenario
 

@@ -1,6 +1,6 @@
 """Standard figures of a sweep, drawn from the sweep table at the multirun root.
 
-- ``sweep_<parameter>.png``: the outcome KPIs (``PLOTTED``) against one swept parameter,
+- ``sweep_<parameter>.png``: the outcome KPIs (the app's ``plotted``) against one swept parameter,
   mean with its 95% CI band, one line per combination of the other swept parameters;
 - ``heatmap_<first>_<second>.png``: headline KPIs over the first two swept numeric
   parameters (mean over any others);
@@ -18,28 +18,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.cli.sweep_table import APPS
 from sim.plots import save_figure
 
 MAX_LINES = 8  # more combinations of the other parameters: one averaged line
-# (diversion, cost) columns of the cloud, and the KPIs of the heatmaps, by app
-CLOUD = {"sim": ("diversion_rate_mean", "cost_total_mean"),
-         "optimize": ("diversion_simulated_mean", "spend.total")}
-HEADLINE = {"sim": ("diversion_rate", "cost_total", "mean_journey_minutes", "lost_rate"),
-            "optimize": ("diversion_simulated", "diversion_predicted", "spend.total",
-                         "spend.staff")}
-
-
-# the outcome KPIs drawn against each swept parameter (counts and rates of arrival, which
-# follow from the scenario, are in the table); a name k stands for column k_mean or k
-PLOTTED = {"sim": ("diversion_rate", "lost_rate", "switch_rate", "satisfaction", "cost_total",
-                   "cost_per_transaction", "mean_journey_minutes", "mean_in_system"),
-           "optimize": ("diversion_simulated", "diversion_predicted", "objective_value",
-                        "spend.total", "spend.promotion", "spend.staff", "spend.kiosks")}
-
-
 def kpi_names(frame: pd.DataFrame, app: str) -> list[str]:
     """The plotted KPIs that the table has and that vary across its jobs."""
-    names = [k for k in PLOTTED[app] if _column(frame, k) is not None]
+    names = [k for k in APPS[app].plotted if _column(frame, k) is not None]
     return [k for k in names if frame[_column(frame, k)].dropna().nunique() > 1]
 
 
@@ -68,12 +53,12 @@ def plot_sweep(frame: pd.DataFrame, swept: list[str], app: str, folder: Path) ->
             plot_against(ok, key, [k for k in swept if k != key], kpis, path)
             written.append(path)
     axes = [k for k in swept if numeric(ok, k)]
-    headline = [k for k in HEADLINE[app] if k in kpis]
+    headline = [k for k in APPS[app].headline if k in kpis]
     if len(axes) >= 2 and headline:
         path = folder / f"heatmap_{axes[0]}_{axes[1]}.png"
         plot_heatmaps(ok, axes[0], axes[1], headline, path)
         written.append(path)
-    diversion, cost = CLOUD[app]
+    diversion, cost = APPS[app].cloud
     if diversion in ok.columns and cost in ok.columns and len(ok) > 1:
         path = folder / "cost_vs_diversion.png"
         plot_cost_diversion(ok, cost, diversion, path)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import math
 from enum import Enum
-from typing import TYPE_CHECKING, Generator, Optional
+from typing import Generator, Optional
 
 import simpy
 
-from sim.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
+from sim.engine.context import JourneyContext, Option, SegmentState, choose
+from sim.engine.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
 from sim.scenario import ChannelKind
-
-if TYPE_CHECKING:
-    from sim.model import Model, Option, SegmentState
 
 
 class Outcome(Enum):
@@ -33,10 +31,10 @@ class Outcome(Enum):
 
 
 # a visit returns its outcome, the wait in queue and, for a deflection, where to go next
-Visit = Generator[simpy.Event, None, tuple[Outcome, float, Optional["Option"]]]
+Visit = Generator[simpy.Event, None, tuple[Outcome, float, Optional[Option]]]
 
 
-def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, None, None]:
+def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy.Event, None, None]:
     env = m.env
     start = env.now
     customer = m.next_customer
@@ -48,7 +46,7 @@ def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, N
     sat = m.sat
     worst, last = 1.0, sat.lost_score
     tried: set = set()
-    option = m.choose(seg, options, tried)
+    option = choose(seg, options, tried)
     first = option.channel.name if option is not None else "none"
     final = "lost"
     attempts = 0
@@ -108,7 +106,7 @@ def journey(m: Model, seg: SegmentState, ttype: str) -> Generator[simpy.Event, N
     m.journeys.change_in_system(now, -1)
 
 
-def _moment(m: Model, outcome: Outcome) -> float:
+def _moment(m: JourneyContext, outcome: Outcome) -> float:
     sat = m.sat
     if outcome is Outcome.balked:
         return sat.balk_score
@@ -119,7 +117,7 @@ def _moment(m: Model, outcome: Outcome) -> float:
     return 1.0  # a deflection is an offer taken, not a bad moment
 
 
-def _next_option(m: Model, seg: SegmentState, options: list[Option], tried: set,
+def _next_option(m: JourneyContext, seg: SegmentState, options: list[Option], tried: set,
                  outcome: Outcome, attempts: int, target: Optional[Option]
                  ) -> Generator[simpy.Event, None, Optional[Option]]:
     """Where the journey goes after a visit that did not serve, or None if it ends."""
@@ -128,15 +126,15 @@ def _next_option(m: Model, seg: SegmentState, options: list[Option], tried: set,
     if outcome is Outcome.deflected:
         return target
     if outcome is Outcome.failed:
-        return m.choose(seg, options, tried, staffed_only=True)
+        return choose(seg, options, tried, staffed_only=True)
     if seg.decide_u() >= seg.spec.retry_probability:
         return None
     if outcome is Outcome.abandoned and seg.retry_delay is not None:
         yield m.env.timeout(seg.retry_delay())
-    return m.choose(seg, options, tried)
+    return choose(seg, options, tried)
 
 
-def _guide(m: Model, seg: SegmentState, options: list[Option], option: Option,
+def _guide(m: JourneyContext, seg: SegmentState, options: list[Option], option: Option,
            tried: set, js: JourneyStats) -> Option:
     """A lobby guide may send a counter-bound customer to the branch's kiosk."""
     guide = m.guides.get(option.channel.spec.branch)
@@ -152,14 +150,14 @@ def _guide(m: Model, seg: SegmentState, options: list[Option], option: Option,
     return kiosk_option
 
 
-def _arrive(m: Model, stats: ChannelStats) -> int:
+def _arrive(m: JourneyContext, stats: ChannelStats) -> int:
     hour = int(m.env.now // MINUTES_PER_HOUR)
     stats.count("arrivals", hour)
     stats.in_system += 1
     return hour
 
 
-def _finish_service(m: Model, option: Option, stats: ChannelStats, hour: int) -> Outcome:
+def _finish_service(m: JourneyContext, option: Option, stats: ChannelStats, hour: int) -> Outcome:
     stats.handled += 1
     if option.success < 1.0 and m.success_u[option.channel.name]() >= option.success:
         stats.count("failed", hour)
@@ -168,7 +166,7 @@ def _finish_service(m: Model, option: Option, stats: ChannelStats, hour: int) ->
     return Outcome.served
 
 
-def _online_visit(m: Model, option: Option, stats: ChannelStats) -> Visit:
+def _online_visit(m: JourneyContext, option: Option, stats: ChannelStats) -> Visit:
     """Online: no queue.  An outage fails the attempt; a full concurrency cap is a balk."""
     hour = _arrive(m, stats)
     channel = option.channel
@@ -187,7 +185,7 @@ def _online_visit(m: Model, option: Option, stats: ChannelStats) -> Visit:
     return _finish_service(m, option, stats, hour), 0.0, None
 
 
-def _queue_visit(m: Model, seg: SegmentState, option: Option, options: list[Option],
+def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: list[Option],
                  tried: set, stats: ChannelStats, can_switch: bool) -> Visit:
     """Counter, kiosk or hotline: (IVR,) balk or join the queue, wait or abandon, serve."""
     env = m.env

@@ -38,10 +38,10 @@ from typing import Optional
 
 import numpy as np
 
-from sim.customer_table import read_customer_table
+from sim.engine.model import Model
 from sim.experiment import Estimate, estimate, run_experiment
 from sim.kpis import kpi_range
-from sim.model import Model
+from sim.months.customer_table import read_customer_table
 from sim.progress import Progress
 from sim.rng import stream_key
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario

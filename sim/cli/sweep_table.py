@@ -4,13 +4,13 @@ Columns: ``job``, one per swept override (typed as Hydra parses it: 3 is an int,
 float), ``status``, ``error``, ``config_hash``, ``seconds``, then the results: for
 ``python -m sim`` each KPI of summary.json as ``<kpi>_mean``, ``<kpi>_ci_low``,
 ``<kpi>_ci_high`` and each channel KPI as ``<channel>.<kpi>_mean``, ...; for
-``python -m optimize`` the numbers of plan.json, nested keys joined by dots
-(``spend.total``, ``diversion_simulated_mean``, ``plan_status``).
+another app (``python -m optimize``) what it registers with ``register_app``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli.sweep import read_record
 from sim.io import read_json, write_bytes_atomic, write_json, write_parquet
-from sim.sweep import read_record
 
 ESTIMATE = ("mean", "ci_low", "ci_high")
 JOB_COLUMNS = ("status", "error", "config_hash", "seconds")
@@ -41,19 +41,38 @@ def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: node}
 
 
+@dataclass(frozen=True)
+class SweepColumns:
+    """What an app's sweep table and figures read: the job's result columns and which of
+    them to draw (a name k stands for column k_mean or k)."""
+
+    results: Callable[[Path], dict[str, Any]]  # a complete job folder -> its result columns
+    plotted: tuple[str, ...]  # outcome KPIs drawn against each swept parameter
+    headline: tuple[str, ...]  # KPIs of the heatmaps
+    cloud: tuple[str, str]  # (diversion, cost) columns of the cost-vs-diversion cloud
+
+
+APPS: dict[str, SweepColumns] = {}
+
+
+def register_app(name: str, columns: SweepColumns) -> None:
+    """Make ``app: <name>`` of the sweep callback read the app's own result files (the
+    optimiser registers its plan.json columns from ``optimize/cli.py``)."""
+    APPS[name] = columns
+
+
 def sim_results(job_dir: Path) -> dict[str, Any]:
     summary = read_json(job_dir / "summary.json")
     return {**flatten(summary["kpis"]), **flatten(summary["channels"])}
 
 
-def optimize_results(job_dir: Path) -> dict[str, Any]:
-    plan = read_json(job_dir / "plan.json")
-    plan["plan_status"] = plan.pop("status")
-    return flatten(plan)
-
-
-RESULTS: dict[str, Callable[[Path], dict[str, Any]]] = {
-    "sim": sim_results, "optimize": optimize_results}
+# counts and rates of arrival, which follow from the scenario, are in the table, not drawn
+register_app("sim", SweepColumns(
+    sim_results,
+    plotted=("diversion_rate", "lost_rate", "switch_rate", "satisfaction", "cost_total",
+             "cost_per_transaction", "mean_journey_minutes", "mean_in_system"),
+    headline=("diversion_rate", "cost_total", "mean_journey_minutes", "lost_rate"),
+    cloud=("diversion_rate_mean", "cost_total_mean")))
 
 
 def task_overrides(config: DictConfig) -> list[str]:
@@ -107,7 +126,7 @@ def sweep_table(sweep_dir: Path, app: str) -> pd.DataFrame:
             row.update(status=record.status, error=record.error,
                        config_hash=record.config_hash, seconds=record.seconds)
             if record.status == "ok":
-                row.update(RESULTS[app](job_dir))
+                row.update(APPS[app].results(job_dir))
         rows.append(row)
     columns = ["job", *keys, *JOB_COLUMNS]
     frame = pd.DataFrame(rows)
