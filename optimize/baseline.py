@@ -38,7 +38,7 @@ def with_schedules(scenario: Scenario, schedules: dict[str, list[int]]) -> Scena
     changed = copy.deepcopy(scenario)
     for channel, schedule in schedules.items():
         spec = changed.channels[channel]
-        spec.schedule, spec.schedule_slot_minutes, spec.servers = list(schedule), SLOT_MINUTES, 1
+        spec.schedule, spec.schedule_slot_minutes, spec.servers = list(schedule), SLOT_MINUTES, None
     return changed
 
 

@@ -17,6 +17,7 @@ from optimize.data import PlanningData
 from optimize.plan import Plan, apply_plan, predicted_service_level, predicted_slot_service_level
 from sim.experiment import Estimate, ExperimentResult, estimate, run_experiment
 from sim.kpis import kpi_range
+from sim.rng import check_seed
 from sim.scenario import RunSettings, Scenario
 
 
@@ -72,7 +73,7 @@ def check_plan(scenario: Scenario, plan: Plan, data: PlanningData, run: RunSetti
     """Simulate the plan with fresh replications: the run settings with the next seed, so
     the check shares no random numbers with the baseline the prediction was built on."""
     planned = apply_plan(scenario, plan, data)
-    fresh = dataclasses.replace(run, replications=replications, seed=run.seed + 1)
+    fresh = dataclasses.replace(run, replications=replications, seed=check_seed(run.seed))
     result = run_experiment(planned, fresh, progress=progress)
     staffed = sorted({s.channel for s in data.staffed})
     levels = {}

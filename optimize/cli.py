@@ -32,11 +32,12 @@ from sim.cli.config import (
     with_open_dicts,
 )
 from sim.cli.errors import reported_errors
-from sim.cli.sweep import SweepSettings, own_seed
+from sim.cli.sweep import SweepSettings
 from sim.cli.sweep_table import SweepColumns, flatten, register_app
 from sim.io import mark_complete, read_json, write_json
 from sim.paths import CONF_DIR
 from sim.results import config_hash, plain
+from sim.rng import job_seed
 from sim.scenario import RunSettings, Scenario
 
 
@@ -151,7 +152,7 @@ def prepare_job(cfg: DictConfig, sweep: SweepSettings) -> tuple[str, Job]:
     scenario, run_settings, settings = load_all(cfg)
     key = config_hash(scenario, run_settings, extra={"optimize": plain(settings)})
     if not sweep.common_random_numbers:
-        run_settings = dataclasses.replace(run_settings, seed=own_seed(run_settings.seed, key))
+        run_settings = dataclasses.replace(run_settings, seed=job_seed(run_settings.seed, key))
         key = config_hash(scenario, run_settings, extra={"optimize": plain(settings)})
     return key, (scenario, run_settings, settings)
 

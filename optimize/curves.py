@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from sim.bisection import bisect
 from sim.campaigns import interpolate, response
 from sim.scenario import ResponseCurve, ResponseKind
 
@@ -64,11 +65,5 @@ def breakpoints(curve: ResponseCurve, max_units: float, factor: float = 1.0,
 
 def _units_for(curve: ResponseCurve, uplift: float, max_units: float) -> float:
     """The units at which the (increasing) curve reaches ``uplift``, by bisection."""
-    low, high = 0.0, max_units
-    for _ in range(100):
-        mid = (low + high) / 2
-        if response(curve, mid) < uplift:
-            low = mid
-        else:
-            high = mid
-    return high
+    return bisect(lambda units: response(curve, units) < uplift, 0.0, max_units,
+                  iterations=100)[1]

@@ -29,15 +29,21 @@ from typing import Optional
 from optimize.curves import Breakpoints, breakpoints
 from optimize.settings import OptimizeSettings
 from sim import theory
-from sim.arrivals import rate_profile
+from sim.arrivals import expected_arrivals
+from sim.bisection import bisect, smallest_int
 from sim.campaigns import responds
+from sim.channel_rules import (
+    installed_machines,
+    nominal_service_minutes,
+    servers_at,
+    success_probability,
+)
 from sim.distributions import mean_minutes, survival
-from sim.engine.channels import nominal_service_minutes, servers_at
 from sim.experiment import ExperimentResult
-from sim.kpis import ReplicationResult
-from sim.scenario import SELF_SERVICE_KINDS, ChannelKind, Scenario
+from sim.kpis import ReplicationResult, ratio
+from sim.scenario import MINUTES_PER_HOUR, SELF_SERVICE_KINDS, ChannelKind, Scenario
 
-SLOT_MINUTES = 60.0
+SLOT_MINUTES = MINUTES_PER_HOUR  # a planning slot is an hour, as the simulator's statistics
 
 
 @dataclass
@@ -125,7 +131,7 @@ class PlanningData:
 
 MIN_PATIENCE_SHARE = 0.05  # theta below this share of the service rate: Erlang C (nobody
 # abandons within the target often enough to matter, and Erlang A's chain would be long)
-MIN_PATIENCE_WINDOW_MINUTES = 1 / 60  # a target of 0 reads the patience over a second
+MIN_PATIENCE_WINDOW_MINUTES = 1 / 60  # one second: a target of 0 reads the patience over a second
 
 
 def minimum_staff(rate: float, mean_service: float, patience_rate: float,
@@ -135,16 +141,9 @@ def minimum_staff(rate: float, mean_service: float, patience_rate: float,
         return theory.min_staff_erlang_c(rate, 1 / mean_service, target_wait, target_share)
     if rate <= 0:
         return 0
-    low, high = 0, max(1, math.ceil(rate * mean_service))
-    while service_level(high, rate, mean_service, patience_rate, target_wait, scv) < target_share:
-        low, high = high, 2 * high
-    while high - low > 1:
-        mid = (low + high) // 2
-        if service_level(mid, rate, mean_service, patience_rate, target_wait, scv) >= target_share:
-            high = mid
-        else:
-            low = mid
-    return high
+    return smallest_int(lambda staff: service_level(staff, rate, mean_service, patience_rate,
+                                                    target_wait, scv) >= target_share,
+                        start=math.ceil(rate * mean_service))
 
 
 def service_level(staff: int, rate: float, mean_service: float,
@@ -179,28 +178,15 @@ def highest_rate(staff: int, mean_service: float, patience_rate: float,
     loaded = 1.2 * staff / mean_service  # past it the target is out of reach in practice
     if loaded < high and not meets(loaded):
         high = loaded  # a shorter bisection, and Erlang A's chain stays short
-    for _ in range(50):
-        mid = (low + high) / 2
-        if meets(mid):
-            low = mid
-        else:
-            high = mid
-    return low
+    return bisect(meets, low, high, iterations=50)[0]
 
 
 def slot_rates(scenario: Scenario, segment: str, n_slots: int) -> list[float]:
     """Mean arrival rate per minute of a segment in each planning slot (the profile's
     piecewise-constant rate integrated over the slot; the profile repeats)."""
-    rates, slot = rate_profile(scenario.segments[segment].arrivals)
-    out = []
-    for h in range(n_slots):
-        start, end = h * SLOT_MINUTES, (h + 1) * SLOT_MINUTES
-        area = 0.0
-        for i in range(int(start // slot), math.ceil(end / slot)):
-            overlap = min(end, (i + 1) * slot) - max(start, i * slot)
-            area += rates[i % len(rates)] * max(0.0, overlap)
-        out.append(area / SLOT_MINUTES)
-    return out
+    arrivals = scenario.segments[segment].arrivals
+    return [expected_arrivals(arrivals, (h + 1) * SLOT_MINUTES, h * SLOT_MINUTES) / SLOT_MINUTES
+            for h in range(n_slots)]
 
 
 def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
@@ -215,7 +201,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
     for s, seg in scenario.segments.items():
         completed = baseline.segment_kpi(s, "completed").mean
         d0 = _zero_if_nan(baseline.segment_kpi(s, "diversion_rate").mean)
-        shares = {c: _ratio(baseline.segment_kpi(s, f"served.{c}").mean, completed)
+        shares = {c: _zero_if_nan(ratio(baseline.segment_kpi(s, f"served.{c}").mean, completed))
                   for c in channels}
         served_share[s] = shares
         eligible = sum(share for t, share in seg.mix.items()
@@ -238,8 +224,8 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
     reps = baseline.replications
     for c in staffed_names:
         spec = channels[c]
-        ivr_share = _ratio(baseline.channel_kpi(c, "served_ivr").mean,
-                           baseline.channel_kpi(c, "served").mean)
+        ivr_share = ratio(baseline.channel_kpi(c, "served_ivr").mean,
+                          baseline.channel_kpi(c, "served").mean)
         agent_share = 1.0 - _zero_if_nan(ivr_share)  # IVR completions need no agent
         for h in range(n_slots):
             by_seg = {s: segments[s].rates_per_minute[h] * served_share[s][c] * agent_share
@@ -257,7 +243,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
                 service_scv=scv,
                 target_wait_minutes=spec.target_wait_minutes, target_share=spec.target_share,
                 base_staff=servers_at(spec, h * SLOT_MINUTES),
-                staff_cost=spec.cost_per_server_hour * SLOT_MINUTES / 60)
+                staff_cost=spec.cost_per_server_hour * SLOT_MINUTES / MINUTES_PER_HOUR)
             drop = sum(slot.rate_drop.get(s, 0.0) * max(0.0, seg.max_diversion - seg.base_diversion)
                        for s, seg in segments.items())
             slot.levels = staffing_levels(slot, max(0.0, rate - drop),
@@ -270,9 +256,9 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
         if spec.kind is not ChannelKind.kiosk and not capped:
             continue
         if spec.kind is ChannelKind.kiosk:
-            base = max([spec.servers, *spec.schedule])
+            base = installed_machines(spec)
             kiosks[c] = KioskData(c, base, settings.max_kiosks.get(c, base + 10),
-                                  spec.cost_per_server_hour * horizon / 60)
+                                  spec.cost_per_server_hour * horizon / MINUTES_PER_HOUR)
             count = base
         else:
             assert spec.concurrency_cap is not None
@@ -307,8 +293,7 @@ def _campaign_segment(scenario: Scenario, name: str, segment: str, leak: float
         weights += share
         for c in promoted:
             carriers[c] += share / len(promoted)
-            success += share / len(promoted) * tt.success.get(c, 1.0) * \
-                seg.self_service_success_factor
+            success += share / len(promoted) * success_probability(scenario, seg, t, c)
     total = sum(carriers.values())
     p = success / weights if weights else 0.0
     return CampaignSegment(
@@ -397,10 +382,6 @@ def _weighted_mean(values: dict[str, float], weights: dict[str, float]) -> float
     if total <= 0:
         return sum(values.values()) / len(values) if values else 1.0
     return sum(values[k] * weights.get(k, 0.0) for k in values) / total
-
-
-def _ratio(a: float, b: float) -> float:
-    return a / b if b and b > 0 and not math.isnan(a) else 0.0
 
 
 def _zero_if_nan(x: float) -> float:

@@ -95,7 +95,7 @@ def apply_plan(scenario: Scenario, plan: Plan, data: PlanningData) -> Scenario:
         staffed = changed.channels[channel]
         staffed.schedule = [plan.staff[(channel, h)] for h in range(data.n_slots)]
         staffed.schedule_slot_minutes = SLOT_MINUTES
-        staffed.servers = 1  # the schedule says how many (validation refuses both)
+        staffed.servers = None  # the schedule says how many (validation refuses both)
     for channel, count in plan.kiosks.items():
         kiosk = changed.channels[channel]
         kiosk.servers, kiosk.schedule = count, []

@@ -22,10 +22,6 @@ PROMOTION_COLUMNS = ("campaign", "segment", "units", "spend", "uplift",
 KIOSK_COLUMNS = ("channel", "branch", "kiosks_today", "kiosks_planned", "extra_cost")
 
 
-def _estimate(e: Estimate) -> dict[str, float]:
-    return {"mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high}
-
-
 def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0,
                  data: Optional[PlanningData] = None) -> dict[str, Any]:
     """The content of plan.json."""
@@ -35,14 +31,14 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0,
         for channel, v in check.service_levels.items():
             simulated = v["simulated"]
             assert isinstance(simulated, Estimate)
-            levels[channel] = {**v, "simulated": _estimate(simulated)}
+            levels[channel] = {**v, "simulated": simulated.as_dict()}
     misses = check.misses(data) if check is not None and data is not None else []
     return {
         "status": "check_failed" if misses else solve.status,
         "check": None if check is None else {
             "passed": not misses,
             "missed": [{"channel": m.channel, "slot": m.slot, "target": m.target,
-                        "simulated": _estimate(m.simulated), "short_by": m.short_by}
+                        "simulated": m.simulated.as_dict(), "short_by": m.short_by}
                        for m in misses]},
         "objective_name": plan.objective_name,
         "objective_value": plan.objective_value,
@@ -51,7 +47,7 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0,
         "spend": plan.spend,
         "staff_savings": plan.staff_savings,
         "diversion_predicted": plan.diversion_predicted,
-        "diversion_simulated": _estimate(check.diversion) if check else None,
+        "diversion_simulated": check.diversion.as_dict() if check else None,
         "service_levels": levels,
         "segments": {s: {"diversion_predicted": d} for s, d in plan.segment_diversion.items()},
         "kiosks": plan.kiosks,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sim.scenario import Arrivals
-
-MINUTES_PER_HOUR = 60.0
+from sim.scenario import MINUTES_PER_HOUR, Arrivals
 
 
 def rate_profile(arrivals: Arrivals) -> tuple[list[float], float]:
@@ -16,6 +14,23 @@ def rate_profile(arrivals: Arrivals) -> tuple[list[float], float]:
     shape = arrivals.hourly_shape
     total = sum(shape)
     return [arrivals.daily_volume * w / total / MINUTES_PER_HOUR for w in shape], MINUTES_PER_HOUR
+
+
+def expected_arrivals(arrivals: Arrivals, end: float, start: float = 0.0) -> float:
+    """Expected arrivals of one segment over ``[start, end)``: the integral of its
+    piecewise-constant rate profile, which repeats after its last slot. The simulator's
+    size check and the optimiser's planning rates (per slot) both read it here."""
+    rates, slot = rate_profile(arrivals)
+    if not rates or end <= start:
+        return 0.0
+    period = len(rates) * slot
+    full = math.floor((end - start) / period)
+    start += full * period  # whole days at once: a long horizon is not walked slot by slot
+    area = 0.0
+    for i in range(int(start // slot), math.ceil(end / slot)):
+        overlap = min(end, (i + 1) * slot) - max(start, i * slot)
+        area += rates[i % len(rates)] * max(0.0, overlap)
+    return full * sum(rates) * slot + area if full else area
 
 
 class ArrivalClock:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from sim.bisection import bisect
+
 
 def logit_probabilities(utilities: Sequence[float]) -> list[float]:
     """P(i) = exp(v_i) / sum_j exp(v_j), computed stably."""
@@ -64,10 +66,5 @@ def shift_for_uplift(choice_sets: Sequence[ChoiceSet], uplift: float, tolerance:
     low, high = 0.0, 1.0
     while staffed_share(choice_sets, high) > target and high < 1e3:
         high *= 2
-    while high - low > tolerance:
-        mid = (low + high) / 2
-        if staffed_share(choice_sets, mid) > target:
-            low = mid
-        else:
-            high = mid
-    return high
+    return bisect(lambda shift: staffed_share(choice_sets, shift) > target, low, high,
+                  tolerance=tolerance)[1]

@@ -15,6 +15,7 @@ from sim.progress import Progress
 from sim.scenario import RunSettings, Scenario
 
 CONFIDENCE = 0.95
+ESTIMATE_KEYS = ("mean", "ci_low", "ci_high")  # how every file renders an Estimate
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Estimate:
         if not math.isnan(self.t_half_width):
             return self.t_half_width
         return (self.ci_high - self.ci_low) / 2
+
+    def as_dict(self) -> dict[str, float]:
+        """``{"mean", "ci_low", "ci_high"}``: an estimate in summary.json, plan.json and the
+        tidy tables (where the keys become columns)."""
+        return {"mean": self.mean, "ci_low": self.ci_low, "ci_high": self.ci_high}
 
 
 def estimate(values: Iterable[float], confidence: float = CONFIDENCE,

@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from sim.engine.channels import ChannelState, server_minutes
+from sim.channel_rules import server_minutes
+from sim.engine.channels import ChannelState
 from sim.engine.context import TraceRow
-from sim.engine.metrics import MINUTES_PER_HOUR, ChannelStats
+from sim.engine.metrics import ChannelStats
 from sim.engine.model import Model
-from sim.scenario import ChannelKind
+from sim.scenario import MINUTES_PER_HOUR, ChannelKind
 
 CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
                   "deflected", "guided_out", "switched_in", "switched_out")
@@ -72,14 +73,18 @@ class ReplicationResult:
 
 
 def ratio(num: float, den: float) -> float:
-    return num / den if den > 0 else math.nan
+    """num / den as a Python float; NaN (undefined) where the denominator is not positive:
+    a share of nobody is not 0. The one rule for every rate the simulator, months mode and
+    the optimiser compute."""
+    return float(num) / float(den) if den > 0 else math.nan
 
 
 def channel_kpis(ch: ChannelState, s: ChannelStats, start: float, end: float) -> dict[str, float]:
     span = end - start
     spec = ch.spec
     values: dict[str, float] = {key: float(getattr(s, key)) for key in CHANNEL_COUNTS}
-    staff_hours = 0.0 if ch.kind is ChannelKind.online else server_minutes(spec, start, end) / 60
+    staff_hours = (0.0 if ch.kind is ChannelKind.online
+                   else server_minutes(spec, start, end) / MINUTES_PER_HOUR)
     values.update(
         in_system_end=float(s.in_system),
         wait_mean=ratio(s.wait_sum, s.joined),

@@ -9,13 +9,12 @@ import math
 from enum import Enum
 from typing import Any
 
-from sim.engine.metrics import MINUTES_PER_HOUR
-from sim.experiment import Estimate, ExperimentResult, estimate
+from sim.experiment import ESTIMATE_KEYS, Estimate, ExperimentResult, estimate
 from sim.kpis import HOURLY_KPIS, kpi_range
-from sim.scenario import RunSettings, Scenario
+from sim.scenario import MINUTES_PER_HOUR, RunSettings, Scenario
 
-CHANNEL_COLUMNS = ("channel", "kind", "kpi", "mean", "ci_low", "ci_high")
-HOURLY_COLUMNS = ("channel", "hour", "kpi", "mean", "ci_low", "ci_high")
+CHANNEL_COLUMNS = ("channel", "kind", "kpi", *ESTIMATE_KEYS)
+HOURLY_COLUMNS = ("channel", "hour", "kpi", *ESTIMATE_KEYS)
 REPLICATION_COLUMNS = ("replication", "scope", "kpi", "value")
 FLOW_COLUMNS = ("first_choice", "final_channel", "journeys_mean", "share")
 TRACE_COLUMNS = ("replication", "customer", "segment", "transaction", "channel", "event",
@@ -47,16 +46,12 @@ def config_hash(scenario: Scenario, run: RunSettings, extra: dict[str, Any] | No
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def as_dict(e: Estimate) -> dict[str, float]:
-    return {"mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high}
-
-
 def summary(result: ExperimentResult) -> dict[str, Any]:
     """The content of summary.json (times in minutes); no timestamps or paths."""
     reps = result.replications
     kpi_names = list(reps[0].kpis)
     channels = {
-        name: {kpi: as_dict(result.channel_kpi(name, kpi)) for kpi in kpis}
+        name: {kpi: result.channel_kpi(name, kpi).as_dict() for kpi in kpis}
         for name, kpis in reps[0].channels.items()
     }
     return {
@@ -67,10 +62,10 @@ def summary(result: ExperimentResult) -> dict[str, Any]:
         "horizon_minutes": result.run.horizon_minutes,
         "warmup_minutes": result.run.warmup_minutes,
         "confidence": 0.95,
-        "kpis": {kpi: as_dict(result.kpi(kpi)) for kpi in kpi_names},
+        "kpis": {kpi: result.kpi(kpi).as_dict() for kpi in kpi_names},
         "channels": channels,
         "segments": {
-            name: {kpi: as_dict(result.segment_kpi(name, kpi)) for kpi in kpis}
+            name: {kpi: result.segment_kpi(name, kpi).as_dict() for kpi in kpis}
             for name, kpis in reps[0].segments.items()
         },
     }
@@ -82,7 +77,7 @@ def channels_table(result: ExperimentResult) -> list[dict[str, Any]]:
         kind = result.scenario.channels[name].kind.value
         for kpi in kpis:
             rows.append({"channel": name, "kind": kind, "kpi": kpi,
-                         **as_dict(result.channel_kpi(name, kpi))})
+                         **result.channel_kpi(name, kpi).as_dict()})
     return rows
 
 
@@ -99,7 +94,7 @@ def hourly_table(result: ExperimentResult) -> list[dict[str, Any]]:
             for kpi in HOURLY_KPIS:
                 e = estimate((r.hourly[name][kpi][i] for r in result.replications),
                              bounds=kpi_range(kpi))
-                rows.append({"channel": name, "hour": open_hour + i, "kpi": kpi, **as_dict(e)})
+                rows.append({"channel": name, "hour": open_hour + i, "kpi": kpi, **e.as_dict()})
     return rows
 
 

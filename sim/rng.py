@@ -1,4 +1,7 @@
-"""Named random streams per replication from one SeedSequence; nothing else makes generators."""
+"""Every random number's origin: named streams per replication from one SeedSequence, and
+every seed derived from a run's seed (a sweep job's own, a month's days, the fresh
+replications of a plan's check and of a calibration's check). Nothing else makes
+generators or seeds, so one seed gives the same bytes whatever runs where."""
 
 from __future__ import annotations
 
@@ -33,6 +36,36 @@ class Streams:
         """U(0, 1) draws from the named stream, one Python float per call."""
         rng = self.generator(name)
         return buffered(lambda n: rng.random(n))
+
+
+def generator(seed: int, replication: int, name: str) -> np.random.Generator:
+    """The generator of one named stream of one replication (``Streams(...).generator``)."""
+    return Streams(seed, replication).generator(name)
+
+
+def job_seed(seed: int, config_hash: str) -> int:
+    """A sweep job's seed when common random numbers are off: independent of every other
+    job's, reproducible from the base seed and the job's configuration (hex hash)."""
+    state = np.random.SeedSequence([seed, int(config_hash, 16)]).generate_state(1, np.uint32)
+    return int(state[0])
+
+
+def day_seed(seed: int, replication: int, month: int) -> int:
+    """The seed of the simulated days of one month of one months-mode replication."""
+    return int(np.random.SeedSequence([seed, replication, month, 1]).generate_state(1)[0])
+
+
+def check_seed(seed: int) -> int:
+    """The seed of a plan's check: replications fresh to the baseline the plan came from."""
+    return seed + 1
+
+
+CALIBRATION_CHECK_OFFSET = 1_000_003  # a prime far from the seeds users step through
+
+
+def calibration_check_seed(seed: int) -> int:
+    """The seed of a calibration's check: replications the fit never saw."""
+    return seed + CALIBRATION_CHECK_OFFSET
 
 
 def buffered(draw_block: Callable[[int], np.ndarray]) -> Callable[[], float]:

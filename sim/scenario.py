@@ -23,6 +23,7 @@ class ChannelKind(Enum):
     online = "online"
 
 
+MINUTES_PER_HOUR = 60.0  # every time in a scenario is in minutes; KPIs and plans go by the hour
 SELF_SERVICE_KINDS = frozenset({ChannelKind.kiosk, ChannelKind.online})
 STAFFED_KINDS = frozenset({ChannelKind.counter, ChannelKind.hotline})
 
@@ -76,9 +77,10 @@ class Channel:
 
     kind: ChannelKind = ChannelKind.counter
     branch: str = ""  # channels sharing a branch share its lobby guide
-    servers: int = 1  # tellers, kiosk machines or hotline agents; unused for online
+    servers: Optional[int] = None  # tellers, kiosk machines or hotline agents (unset: 1,
+    # or the schedule's); unused for online
     schedule: List[int] = field(default_factory=list)  # per slot, repeating; overrides servers
-    schedule_slot_minutes: float = 60.0
+    schedule_slot_minutes: float = MINUTES_PER_HOUR
     target_wait_minutes: float = 5.0  # service-level target: wait at most this ...
     target_share: float = 0.8  # ... for at least this share of those who queue
     balk_queue_length: Optional[int] = None  # arrivals seeing this many waiting balk
@@ -116,7 +118,7 @@ class Arrivals:
     profile repeats after its last slot."""
 
     rate_per_minute: List[float] = field(default_factory=list)
-    slot_minutes: float = 60.0
+    slot_minutes: float = MINUTES_PER_HOUR
     daily_volume: Optional[float] = None
     hourly_shape: List[float] = field(default_factory=list)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sim.bisection import smallest_int
+
 
 def erlang_b(servers: int, offered_load: float) -> float:
     """Blocking probability of M/M/c/c, by the stable recursion B(k) = aB(k-1)/(k + aB(k-1))."""
@@ -134,18 +136,10 @@ def min_staff_erlang_a(arrival_rate: float, service_rate: float, patience_rate: 
         return erlang_a_service_level(c, arrival_rate, service_rate, patience_rate,
                                       target_minutes) >= target_share
 
-    low, high = 0, 1  # meets(low) is False (no agents answer nobody), find a high that meets
-    while not meets(high):
-        low, high = high, 2 * high
-        if high > max_servers:
-            raise ValueError("no staffing up to max_servers meets the target")
-    while high - low > 1:
-        mid = (low + high) // 2
-        if meets(mid):
-            high = mid
-        else:
-            low = mid
-    return high
+    try:
+        return smallest_int(meets, limit=max_servers)
+    except ValueError:
+        raise ValueError("no staffing up to max_servers meets the target") from None
 
 
 def patience_rate_within(survival: float, window_minutes: float) -> float:

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from pathlib import Path
 
-from sim.arrivals import rate_profile
+from sim.arrivals import expected_arrivals, rate_profile
 from sim.scenario import (
     SELF_SERVICE_KINDS,
     Arrivals,
@@ -104,18 +104,6 @@ def validate_run(run: RunSettings, prefix: str = "run") -> None:
             f"more than the limit of {MAX_CUSTOMERS:,} customers")
 
 
-def expected_arrivals(arrivals: Arrivals, horizon_minutes: float) -> float:
-    """Expected arrivals of one segment over ``[0, horizon_minutes)``: the integral of its
-    rate profile, which repeats after its last slot."""
-    rates, slot = rate_profile(arrivals)
-    if not rates:
-        return 0.0
-    period = len(rates) * slot
-    full, rest = divmod(horizon_minutes, period)
-    partial = sum(r * min(slot, max(0.0, rest - i * slot)) for i, r in enumerate(rates))
-    return full * sum(rates) * slot + partial
-
-
 def validate_size(scenario: Scenario, run: RunSettings, prefix: str = "scenario") -> None:
     """Refuse a run whose replication would hold more than MAX_ARRIVALS_PER_REPLICATION
     expected customers (both checked: a valid scenario and run)."""
@@ -195,11 +183,11 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
     for name, ch in channels.items():
         p = f"{prefix}.channels.{name}"
-        require(ch.servers >= 0, f"{p}.servers", ch.servers, "must be >= 0")
+        require(ch.servers is None or ch.servers >= 0, f"{p}.servers", ch.servers, "must be >= 0")
         for i, n in enumerate(ch.schedule):
             require(n >= 0, f"{p}.schedule[{i}]", n, "servers per slot must be >= 0")
         # a schedule overrides servers: a servers value beside one would be silently unused
-        require(not ch.schedule or ch.servers == 1, f"{p}.servers", ch.servers,
+        require(not ch.schedule or ch.servers is None, f"{p}.servers", ch.servers,
                 f"the channel has a schedule, which sets its servers; clear it with "
                 f"{p}.schedule=[] to use servers, or change the schedule")
         _positive(f"{p}.schedule_slot_minutes", ch.schedule_slot_minutes)

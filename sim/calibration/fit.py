@@ -31,6 +31,7 @@ from typing import Optional
 from scipy.optimize import minimize_scalar
 
 from sim.experiment import ExperimentResult, run_experiment
+from sim.rng import calibration_check_seed
 from sim.scenario import RunSettings, Scenario
 from sim.validate import ScenarioError, require
 
@@ -143,7 +144,8 @@ def simulator(run: RunSettings) -> Simulate:
 
 def fresh(run: RunSettings, replications: int) -> RunSettings:
     """Run settings whose seeds no fitting run used."""
-    return dataclasses.replace(run, seed=run.seed + 1_000_003, replications=replications)
+    return dataclasses.replace(run, seed=calibration_check_seed(run.seed),
+                               replications=replications)
 
 
 SERVED = ("served", "served_ivr")  # outcomes that count as a transaction on the channel

@@ -17,7 +17,7 @@ from omegaconf import DictConfig
 
 from sim.cli.config import in_multirun, load, register_configs, sweep_job
 from sim.cli.errors import reported_errors
-from sim.cli.sweep import SweepSettings, own_seed
+from sim.cli.sweep import SweepSettings
 from sim.experiment import run_experiment
 from sim.io import mark_complete
 from sim.months.model import MONTHLY_KPIS, MonthsResult, run_months
@@ -25,6 +25,7 @@ from sim.months.outputs import write_months
 from sim.outputs import write_outputs
 from sim.paths import CONF_DIR
 from sim.results import config_hash, kpi_table
+from sim.rng import job_seed
 from sim.scenario import Mode, RunSettings, Scenario
 
 
@@ -34,7 +35,7 @@ def prepare_experiment(cfg: DictConfig, sweep: SweepSettings
     its own."""
     scenario, run = load(cfg)
     if not sweep.common_random_numbers:
-        run = dataclasses.replace(run, seed=own_seed(run.seed, config_hash(scenario, run)))
+        run = dataclasses.replace(run, seed=job_seed(run.seed, config_hash(scenario, run)))
     return config_hash(scenario, run), (scenario, run)
 
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
-import numpy as np
 from tqdm import tqdm
 
 from sim.io import (
@@ -82,13 +81,6 @@ def read_record(job_dir: Path) -> Optional[JobRecord]:
     d = read_json(path)
     return JobRecord(int(d["job"]), str(d["status"]), float(d["seconds"]), d.get("config_hash"),
                      d.get("error"), bool(d.get("from_cache", False)), d.get("cache_error"))
-
-
-def own_seed(seed: int, config_hash: str) -> int:
-    """A job's seed when common random numbers are off: independent of every other job's,
-    reproducible from the base seed and the job's configuration."""
-    state = np.random.SeedSequence([seed, int(config_hash, 16)]).generate_state(1, np.uint32)
-    return int(state[0])
 
 
 def exit_with_parent(poll_seconds: float = PARENT_POLL_SECONDS) -> None:

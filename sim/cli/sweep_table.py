@@ -19,9 +19,9 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli.sweep import read_record
+from sim.experiment import ESTIMATE_KEYS
 from sim.io import read_json, write_bytes_atomic, write_json, write_parquet
 
-ESTIMATE = ("mean", "ci_low", "ci_high")
 JOB_COLUMNS = ("status", "error", "config_hash", "seconds")
 UNFINISHED = "no result: the job stopped before it finished (no complete marker)"
 
@@ -29,8 +29,8 @@ UNFINISHED = "no result: the job stopped before it finished (no complete marker)
 def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     """Scalars of nested dicts by dotted path; an estimate {mean, ci_low, ci_high} becomes
     ``<path>_mean``, ``<path>_ci_low``, ``<path>_ci_high``; lists are left out."""
-    if isinstance(node, dict) and set(node) == set(ESTIMATE):
-        return {f"{prefix}_{k}": node[k] for k in ESTIMATE}
+    if isinstance(node, dict) and set(node) == set(ESTIMATE_KEYS):
+        return {f"{prefix}_{k}": node[k] for k in ESTIMATE_KEYS}
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():

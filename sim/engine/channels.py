@@ -6,40 +6,13 @@ from typing import Generator, Optional
 
 import simpy
 
+from sim.channel_rules import installed_machines, servers_at
 from sim.choice import expected_wait_minutes
-from sim.distributions import Sampler, mean_minutes, sampler
+from sim.distributions import Sampler, sampler
 from sim.engine.metrics import ChannelStats
 from sim.engine.pool import ServerPool
 from sim.rng import Streams, buffered
-from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide, Scenario
-
-
-def nominal_service_minutes(scenario: Scenario, channel: str) -> float:
-    """Mean of the service-time means of the types a channel carries (announced waits,
-    planning loads); 1 for a channel that carries nothing."""
-    means = [mean_minutes(t.service[channel]) for t in scenario.transactions.values()
-             if channel in t.service]
-    return sum(means) / len(means) if means else 1.0
-
-
-def servers_at(spec: Channel, t: float) -> int:
-    """Scheduled servers at minute ``t``; a schedule repeats after its last slot, like the
-    arrival profiles, so a long run is a sequence of identical days."""
-    if not spec.schedule:
-        return spec.servers
-    return spec.schedule[int(t // spec.schedule_slot_minutes) % len(spec.schedule)]
-
-
-def server_minutes(spec: Channel, start: float, end: float) -> float:
-    """Integral of the scheduled servers over [start, end] (for staff and machine cost)."""
-    if not spec.schedule:
-        return spec.servers * max(0.0, end - start)
-    total, t, slot = 0.0, start, spec.schedule_slot_minutes
-    while t < end:
-        stop = min(end, (int(t // slot) + 1) * slot)
-        total += servers_at(spec, t) * (stop - t)
-        t = stop
-    return total
+from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide
 
 
 class ChannelState:
@@ -91,7 +64,7 @@ class ChannelState:
         if spec.schedule and self.kind is not ChannelKind.online:
             env.process(self._follow_schedule())
         if spec.mtbf_minutes is not None and spec.repair is not None:
-            machines = max([spec.servers, *spec.schedule])
+            machines = installed_machines(spec)
             rng = self._streams.generator(f"breakdown/{self.name}")
             mtbf = spec.mtbf_minutes
             repair = sampler(spec.repair, self._streams.generator(f"repair/{self.name}"))

@@ -17,8 +17,8 @@ from typing import Generator, Optional
 import simpy
 
 from sim.engine.context import JourneyContext, Option, SegmentState, choose
-from sim.engine.metrics import MINUTES_PER_HOUR, ChannelStats, JourneyStats
-from sim.scenario import ChannelKind
+from sim.engine.metrics import ChannelStats, JourneyStats
+from sim.scenario import MINUTES_PER_HOUR, ChannelKind
 
 
 class Outcome(Enum):

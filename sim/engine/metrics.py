@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from typing import Any
 
-MINUTES_PER_HOUR = 60.0
+from sim.scenario import MINUTES_PER_HOUR
 
 
 class QuantileSketch:

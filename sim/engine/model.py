@@ -9,14 +9,15 @@ import simpy
 
 from sim.arrivals import ArrivalClock, rate_profile
 from sim.campaigns import segment_uplifts
+from sim.channel_rules import nominal_service_minutes, success_probability, unit_cost
 from sim.choice import shift_for_uplift
-from sim.distributions import Sampler, mean_minutes, sampler
-from sim.engine.channels import ChannelState, GuideState, nominal_service_minutes
+from sim.distributions import Sampler, sampler
+from sim.engine.channels import ChannelState, GuideState
 from sim.engine.context import JourneyContext, Option, SegmentState
 from sim.engine.journey import journey
-from sim.engine.metrics import MINUTES_PER_HOUR, ChannelStats
+from sim.engine.metrics import ChannelStats
 from sim.rng import Streams, buffered
-from sim.scenario import Channel, Distribution, RunSettings, Scenario, Segment
+from sim.scenario import MINUTES_PER_HOUR, RunSettings, Scenario, Segment
 
 
 class Model(JourneyContext):
@@ -72,12 +73,10 @@ class Model(JourneyContext):
             opts = []
             for ch_name in tt.service:
                 ch = self.channels[ch_name]
-                success = tt.success.get(ch_name, 1.0)
+                success = success_probability(self.scenario, seg, t, ch_name)
                 service = base_service[(ch_name, t)]
-                if ch.self_service:
-                    success *= seg.self_service_success_factor
-                    if seg.self_service_time_factor != 1.0:
-                        service = _scaled(service, seg.self_service_time_factor)
+                if ch.self_service and seg.self_service_time_factor != 1.0:
+                    service = _scaled(service, seg.self_service_time_factor)
                 utility = (seg.preference.get(ch_name, 0.0) + seg.promotion_uplift.get(ch_name, 0.0)
                            - ch.spec.effort)
                 cost = unit_cost(ch.spec, tt.service[ch_name])
@@ -121,12 +120,6 @@ class Model(JourneyContext):
         for ch in self.channels.values():
             ch.finish()
         self.journeys.change_in_system(self.horizon, 0)
-
-
-def unit_cost(spec: Channel, service: Distribution) -> float:
-    """What one transaction costs the organisation on a channel: its fee plus the server
-    time it takes, so a staffed channel paid by the hour is not mistaken for a free one."""
-    return spec.cost_per_transaction + spec.cost_per_server_hour * mean_minutes(service) / 60
 
 
 def _scaled(draw: Sampler, factor: float) -> Sampler:

@@ -40,10 +40,10 @@ import numpy as np
 
 from sim.engine.model import Model
 from sim.experiment import Estimate, estimate, run_experiment
-from sim.kpis import kpi_range
+from sim.kpis import kpi_range, ratio
 from sim.months.customer_table import read_customer_table
 from sim.progress import Progress
-from sim.rng import stream_key
+from sim.rng import day_seed, generator
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
 
 CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
@@ -94,8 +94,7 @@ class Months:
         self.staffed = np.array([scenario.channels[c].kind in STAFFED_KINDS for c in self.channels])
         self.baseline = np.array([[seg.preference.get(c, 0.0) for c in self.channels]
                                   for seg in scenario.segments.values()])
-        self.rng = np.random.default_rng(np.random.SeedSequence(
-            run.seed, spawn_key=(replication, stream_key("months"))))
+        self.rng = generator(run.seed, replication, "months")
         # base utilities and success per (segment, type) from the day model's own options
         day = Model(scenario, dataclasses.replace(run, trace=False), replication)
         index = {c: k for k, c in enumerate(self.channels)}
@@ -147,9 +146,9 @@ class Months:
                 drift = (p.score[mine] - self.baseline[s]).mean(axis=0)
                 for k, c in enumerate(self.channels):
                     seg.preference[c] = seg.preference.get(c, 0.0) + float(drift[k])
-        day_seed = np.random.SeedSequence([self.run.seed, self.replication, month, 1])
         day_run = dataclasses.replace(self.run, replications=self.adoption.day_replications,
-                                      seed=int(day_seed.generate_state(1)[0]), trace=False)
+                                      seed=day_seed(self.run.seed, self.replication, month),
+                                      trace=False)
         result = run_experiment(shifted, day_run, progress=False)
 
         def channel_mean(kpi: str) -> np.ndarray:
@@ -265,7 +264,7 @@ class Months:
         completed = final >= 0
         kpis = {
             "transactions": float(len(customer)),
-            "e_channel_share": _ratio(np.sum(self.e_channel[final[completed]]), completed.sum()),
+            "e_channel_share": ratio(np.sum(self.e_channel[final[completed]]), completed.sum()),
             "penetration": float(e_used.mean()),
             "penetration_cumulative": float(p.ever_e.mean()),
             "churned": math.nan, "churn_rate": math.nan,
@@ -278,7 +277,7 @@ class Months:
             since = np.any(p.e_used[-CHURN_MONTHS:], axis=0)
             churned = before & ~since
             kpis["churned"] = float(churned.sum())
-            kpis["churn_rate"] = _ratio(churned.sum(), before.sum())
+            kpis["churn_rate"] = ratio(churned.sum(), before.sum())
         active = {c: int(used[:, k].sum()) for k, c in enumerate(self.channels)}
         journeys = None
         if trace:
@@ -318,10 +317,6 @@ def _waits(rng: np.random.Generator, cond: Conditions, channels: np.ndarray) -> 
 def _peak_end(peak_weight: float, worst: np.ndarray, last: np.ndarray) -> np.ndarray:
     """The day model's journey score: the worst moment and the last, weighted."""
     return peak_weight * worst + (1 - peak_weight) * last
-
-
-def _ratio(a: float, b: float) -> float:
-    return float(a) / float(b) if b else math.nan
 
 
 @dataclass

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.experiment import ESTIMATE_KEYS
 from sim.months.model import MONTHLY_KPIS, MonthsResult
-from sim.results import as_dict, config_hash
+from sim.results import config_hash
 
-MONTHLY_COLUMNS = ("month", "kpi", "mean", "ci_low", "ci_high")
+MONTHLY_COLUMNS = ("month", "kpi", *ESTIMATE_KEYS)
 
 
 def monthly_table(result: MonthsResult) -> list[dict[str, Any]]:
@@ -16,10 +17,10 @@ def monthly_table(result: MonthsResult) -> list[dict[str, Any]]:
     rows = []
     for m in range(result.run.months):
         for kpi in MONTHLY_KPIS:
-            rows.append({"month": m + 1, "kpi": kpi, **as_dict(result.kpi(m, kpi))})
+            rows.append({"month": m + 1, "kpi": kpi, **result.kpi(m, kpi).as_dict()})
         for channel in result.scenario.channels:
             rows.append({"month": m + 1, "kpi": f"active.{channel}",
-                         **as_dict(result.active(m, channel))})
+                         **result.active(m, channel).as_dict()})
     return rows
 
 
@@ -35,7 +36,7 @@ def months_summary(result: MonthsResult) -> dict[str, Any]:
         "months": result.run.months,
         "customers": result.run.customers,
         "confidence": 0.95,
-        "kpis": {kpi: as_dict(result.kpi(last, kpi)) for kpi in MONTHLY_KPIS},
-        "channels": {c: {"active": as_dict(result.active(last, c))}
+        "kpis": {kpi: result.kpi(last, kpi).as_dict() for kpi in MONTHLY_KPIS},
+        "channels": {c: {"active": result.active(last, c).as_dict()}
                      for c in result.scenario.channels},
     }

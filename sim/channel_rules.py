@@ -1,0 +1,69 @@
+"""Rules about a channel that the simulator and the optimiser both apply, written once so
+that a plan's predictions and the simulation of that plan cannot drift apart: servers over
+the day, installed machines, a channel's nominal service time, a segment's success on it
+and what one transaction costs there."""
+
+from __future__ import annotations
+
+from sim.distributions import mean_minutes
+from sim.scenario import (
+    MINUTES_PER_HOUR,
+    SELF_SERVICE_KINDS,
+    Channel,
+    Distribution,
+    Scenario,
+    Segment,
+)
+
+DEFAULT_SERVERS = 1  # a channel that sets neither servers nor a schedule
+
+
+def servers_at(spec: Channel, t: float) -> int:
+    """Scheduled servers at minute ``t``; a schedule repeats after its last slot, like the
+    arrival profiles, so a long run is a sequence of identical days."""
+    if not spec.schedule:
+        return DEFAULT_SERVERS if spec.servers is None else spec.servers
+    return spec.schedule[int(t // spec.schedule_slot_minutes) % len(spec.schedule)]
+
+
+def server_minutes(spec: Channel, start: float, end: float) -> float:
+    """Integral of the scheduled servers over [start, end] (for staff and machine cost)."""
+    if not spec.schedule:
+        return servers_at(spec, start) * max(0.0, end - start)
+    total, t, slot = 0.0, start, spec.schedule_slot_minutes
+    while t < end:
+        stop = min(end, (int(t // slot) + 1) * slot)
+        total += servers_at(spec, t) * (stop - t)
+        t = stop
+    return total
+
+
+def installed_machines(spec: Channel) -> int:
+    """Machines a kiosk channel has on the floor: its servers, or the most its schedule
+    ever switches on (each can break down while switched on; each costs for the day)."""
+    return max(spec.schedule) if spec.schedule else servers_at(spec, 0.0)
+
+
+def nominal_service_minutes(scenario: Scenario, channel: str) -> float:
+    """Mean of the service-time means of the types a channel carries (announced waits,
+    planning loads where nothing was measured); 1 for a channel that carries nothing."""
+    means = [mean_minutes(t.service[channel]) for t in scenario.transactions.values()
+             if channel in t.service]
+    return sum(means) / len(means) if means else 1.0
+
+
+def success_probability(scenario: Scenario, segment: Segment, transaction: str,
+                        channel: str) -> float:
+    """The chance that a customer of ``segment`` completes ``transaction`` on ``channel``:
+    the type's success there, times the segment's digital skill on self-service."""
+    success = scenario.transactions[transaction].success.get(channel, 1.0)
+    if scenario.channels[channel].kind in SELF_SERVICE_KINDS:
+        success *= segment.self_service_success_factor
+    return success
+
+
+def unit_cost(spec: Channel, service: Distribution) -> float:
+    """What one transaction costs the organisation on a channel: its fee plus the server
+    time it takes, so a staffed channel paid by the hour is not mistaken for a free one."""
+    hours = mean_minutes(service) / MINUTES_PER_HOUR
+    return spec.cost_per_transaction + spec.cost_per_server_hour * hours
