@@ -82,7 +82,7 @@ from optimize.data import (  # noqa: E402
     StaffedSlot,
     staffing_levels,
 )
-from optimize.formulation import Model, build, total_spend  # noqa: E402
+from optimize.formulation import Formulation, build, total_spend  # noqa: E402
 from optimize.settings import Objective, OptimizeSettings, Shift, SolverName  # noqa: E402
 from optimize.solve import SolveResult, solve  # noqa: E402
 from optimize.start import first_solution, roster  # noqa: E402
@@ -427,7 +427,7 @@ def measure(instance: Instance, settings: OptimizeSettings, variant: str = "as b
     (``optimize.start``, timed apart), solve through ``optimize.solve.solve`` (timed)."""
     budget = instance.budget
     t0 = time.perf_counter()
-    m: Model = build(instance.data, settings, budget)
+    m: Formulation = build(instance.data, settings, budget)
     build_s = time.perf_counter() - t0
     problem = m.problem
     relax(problem, relaxed)

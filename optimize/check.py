@@ -15,8 +15,7 @@ from typing import Callable, Optional
 
 from optimize.data import PlanningData
 from optimize.plan import Plan, apply_plan, predicted_service_level, predicted_slot_service_level
-from sim.experiment import Estimate, ExperimentResult, estimate, run_experiment
-from sim.kpis import kpi_range
+from sim.experiment import Estimate, ExperimentResult, run_experiment
 from sim.rng import check_seed
 from sim.scenario import RunSettings, Scenario
 
@@ -84,9 +83,7 @@ def check_plan(scenario: Scenario, plan: Plan, data: PlanningData, run: RunSetti
             "predicted": predicted_service_level(plan, data, c),
             "simulated": result.channel_kpi(c, "service_level"),
         }
-    hourly = {(s.channel, s.slot): estimate((r.hourly[s.channel]["service_level"][s.slot]
-                                             for r in result.replications),
-                                            bounds=kpi_range("service_level"))
+    hourly = {(s.channel, s.slot): result.hourly_kpi(s.channel, "service_level", s.slot)
               for s in data.staffed}
     predicted = {(s.channel, s.slot): predicted_slot_service_level(plan, s) for s in data.staffed}
     return Check(result.kpi("diversion_rate"), levels, hourly, result, predicted)

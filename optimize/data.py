@@ -201,7 +201,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
     for s, seg in scenario.segments.items():
         completed = baseline.segment_kpi(s, "completed").mean
         d0 = _zero_if_nan(baseline.segment_kpi(s, "diversion_rate").mean)
-        shares = {c: _zero_if_nan(ratio(baseline.segment_kpi(s, f"served.{c}").mean, completed))
+        shares = {c: _zero_if_nan(ratio(baseline.served_on(s, c).mean, completed))
                   for c in channels}
         served_share[s] = shares
         eligible = sum(share for t, share in seg.mix.items()
@@ -230,8 +230,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
         for h in range(n_slots):
             by_seg = {s: segments[s].rates_per_minute[h] * served_share[s][c] * agent_share
                       for s in segments}
-            demand = sum(r.hourly[c]["joined"][h] + r.hourly[c]["balked"][h] for r in reps)
-            rate = demand / len(reps) / SLOT_MINUTES
+            rate = baseline.hourly_mean(c, h, "joined", "balked") / SLOT_MINUTES
             mean, scv = measured_service(reps, c, h) or (_weighted_mean(
                 {s: _mean_service(scenario, s, c) for s in by_seg}, by_seg), 1.0)
             slot = StaffedSlot(
@@ -265,7 +264,7 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
             online_caps[c] = count = spec.concurrency_cap
         hourly = baseline.replications
         for h in range(n_slots):
-            arrivals = sum(r.hourly[c]["arrivals"][h] for r in hourly) / len(hourly)
+            arrivals = baseline.hourly_mean(c, h, "arrivals")
             measured = measured_service(hourly, c, h)
             mean = measured[0] if measured else nominal_service_minutes(scenario, c)
             base_load = arrivals / SLOT_MINUTES * mean

@@ -26,8 +26,10 @@ TIE = 1e-6
 
 
 @dataclass
-class Model:
-    """A built problem and handles on its variables, for plan extraction."""
+class Formulation:
+    """The optimiser's MILP as built: the PuLP problem, the planning data it encodes, and
+    handles on its variables and expressions (for the next builder, for the start
+    heuristic and for reading the plan out of a solution). Build it with ``build``."""
 
     problem: pulp.LpProblem
     data: PlanningData
@@ -64,7 +66,7 @@ def _key(*parts: object) -> str:
     return "_".join(str(p) for p in parts).replace(" ", "_").replace("-", "_")
 
 
-def add_promotion(m: Model) -> None:
+def add_promotion(m: Formulation) -> None:
     """Units per campaign and segment, the concave response, on/off where a minimum applies."""
     for cs in m.data.campaigns:
         key = (cs.campaign, cs.segment)
@@ -83,7 +85,7 @@ def add_promotion(m: Model) -> None:
         m.uplift[key] = pulp.lpSum(s * y for s, y in zip(curve.slopes, pieces))
 
 
-def add_diversion(m: Model) -> None:
+def add_diversion(m: Formulation) -> None:
     """Diverted share per segment (successful moves only) and its policy or eligibility cap."""
     by_segment: dict[str, list[CampaignSegment]] = {}
     for cs in m.data.campaigns:
@@ -103,7 +105,7 @@ def add_diversion(m: Model) -> None:
                              for s, seg in m.data.segments.items())
 
 
-def add_staffing(m: Model) -> None:
+def add_staffing(m: Formulation) -> None:
     """Each staffed channel and slot picks one staffing step that serves its rate in target."""
     for slot in m.data.staffed:
         key = (slot.channel, slot.slot)
@@ -128,7 +130,7 @@ def add_staffing(m: Model) -> None:
         m.extra_staff[key] = extra
 
 
-def add_shifts(m: Model, shifts: list[Shift]) -> None:
+def add_shifts(m: Formulation, shifts: list[Shift]) -> None:
     """Staff come in shift patterns: integer starts per channel, pattern and start slot, whose
     coverage must reach each slot's staffing step; the staff spend is then the cost of all
     shift hours beyond the cost of today's schedule."""
@@ -157,7 +159,7 @@ def add_shifts(m: Model, shifts: list[Shift]) -> None:
     m.add(m.extra_shift_cost >= paid - today, "extra_shift_cost")
 
 
-def add_kiosks(m: Model) -> None:
+def add_kiosks(m: Formulation) -> None:
     """Kiosks per kiosk channel, and room on kiosks and capped online channels for the load."""
     for k in m.data.kiosks.values():
         m.kiosks[k.channel] = pulp.LpVariable(f"kiosks_{k.channel}", 0, k.max_count,
@@ -174,7 +176,7 @@ def add_kiosks(m: Model) -> None:
         m.add(load <= rho * servers + cap.tolerated, _key("capacity", cap.channel, cap.slot), +1)
 
 
-def add_spend(m: Model) -> None:
+def add_spend(m: Formulation) -> None:
     m.spend = {
         "promotion": pulp.lpSum(cs.unit_cost * m.units[(cs.campaign, cs.segment)]
                                 for cs in m.data.campaigns),
@@ -186,24 +188,34 @@ def add_spend(m: Model) -> None:
     }
 
 
-def total_spend(m: Model) -> pulp.LpAffineExpression:
+def total_spend(m: Formulation) -> pulp.LpAffineExpression:
     return pulp.lpSum(m.spend.values())
 
 
-def add_objective(m: Model, settings: OptimizeSettings, budget: float) -> None:
+def add_target(m: Formulation, target: float) -> None:
+    """min_cost: the day's diversion reaches ``target``."""
+    assert m.diversion is not None
+    m.add(m.diversion >= target, "target_diversion", -1)
+
+
+def add_budget(m: Formulation, budget: float) -> None:
+    """max_diversion: promotion, extra staff and extra kiosks cost at most ``budget``."""
+    m.add(total_spend(m) <= budget, "budget", +1)
+
+
+def add_objective(m: Formulation, settings: OptimizeSettings, budget: float) -> None:
+    """The objective and its sense: the least spend (min_cost) or the most diversion
+    (max_diversion), each with tie-breakers against idle money and staff; in the elastic
+    formulation, the least violation instead. ``budget`` scales the tie-breaker."""
     assert m.diversion is not None
     staff_total = pulp.lpSum((m.coverage or m.staff).values())
     most_staff = max(1.0, sum(max(n for n, _ in s.levels) for s in m.data.staffed))
     if settings.objective is Objective.min_cost:
-        target = settings.target_diversion
-        assert target is not None, "validated: min_cost needs a target"
-        m.add(m.diversion >= target, "target_diversion", -1)
         m.problem.sense = pulp.LpMinimize
         cheapest_staff = min((s.staff_cost for s in m.data.staffed if s.staff_cost > 0),
                              default=1.0)
         objective = total_spend(m) + TIE * cheapest_staff * staff_total / most_staff
     else:
-        m.add(total_spend(m) <= budget, "budget", +1)
         m.problem.sense = pulp.LpMaximize
         objective = (m.diversion - TIE * total_spend(m) / max(1.0, budget)
                      - TIE * staff_total / most_staff)
@@ -226,9 +238,9 @@ def _violation_unit(name: str, budget: float) -> float:
 
 
 def build(data: PlanningData, settings: OptimizeSettings, budget: float, elastic: bool = False
-          ) -> Model:
+          ) -> Formulation:
     """The whole problem for one objective and budget (``elastic``: constraints may break)."""
-    m = Model(pulp.LpProblem("channel_plan", pulp.LpMaximize), data, elastic=elastic)
+    m = Formulation(pulp.LpProblem("channel_plan", pulp.LpMaximize), data, elastic=elastic)
     add_promotion(m)
     add_diversion(m)
     add_staffing(m)
@@ -236,5 +248,10 @@ def build(data: PlanningData, settings: OptimizeSettings, budget: float, elastic
         add_shifts(m, settings.shifts)
     add_kiosks(m)
     add_spend(m)
+    if settings.objective is Objective.min_cost:
+        assert settings.target_diversion is not None, "validated: min_cost needs a target"
+        add_target(m, settings.target_diversion)
+    else:
+        add_budget(m, budget)
     add_objective(m, settings, budget)
     return m

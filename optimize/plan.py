@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from optimize.data import SLOT_MINUTES, PlanningData, StaffedSlot, service_level
-from optimize.formulation import Model
+from optimize.formulation import Formulation
 from optimize.solve import SolveResult
 from sim.scenario import Scenario
 
@@ -43,7 +43,7 @@ def _value(x: Any) -> float:
     return float(v) if v is not None else 0.0
 
 
-def extract_plan(m: Model, result: SolveResult, objective_name: str, budget: float,
+def extract_plan(m: Formulation, result: SolveResult, objective_name: str, budget: float,
                  target_diversion: Optional[float] = None) -> Plan:
     """Read the plan from a solved model (call only when ``result.has_solution``)."""
     assert result.has_solution, "no solution: the values are not a plan"

@@ -1,4 +1,5 @@
-"""The only module that names a solver: HiGHS (through highspy) or PuLP's bundled CBC.
+"""The only module that calls a solver: the plan's MILP through PuLP (HiGHS through highspy,
+or PuLP's bundled CBC), and the small roster covering problems through scipy's ``milp``.
 
 PuLP 3.3 reports a time-limited solve as ``Optimal`` in ``LpStatus``; what was found is
 read here from the solution status and, for HiGHS, the bound and gap it proved.  Without
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 import highspy
+import numpy as np
 import pulp
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from optimize.settings import OptimizeSettings, SolverName
 
@@ -92,6 +95,16 @@ def solve(problem: pulp.LpProblem, settings: OptimizeSettings,
     if settings.solver is SolverName.highs:
         return _read_highs(problem, seconds)
     return _read_pulp(problem, seconds, "cbc")
+
+
+def solve_covering(costs: np.ndarray, cover: np.ndarray, need: np.ndarray
+                   ) -> Optional[np.ndarray]:
+    """The cheapest non-negative integer x with ``cover @ x >= need`` (a roster: shift
+    starts covering the staff each slot needs), or None if no x covers. scipy's milp (HiGHS
+    inside) solves these small problems without PuLP's set-up."""
+    result = milp(costs, constraints=LinearConstraint(cover, lb=need),
+                  integrality=np.ones(len(costs)), bounds=Bounds(0, np.inf))
+    return result.x if result.success else None
 
 
 def _read_highs(problem: pulp.LpProblem, seconds: float) -> SolveResult:

@@ -18,12 +18,11 @@ from typing import Optional
 
 import numpy as np
 import pulp
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from optimize.data import PlanningData
-from optimize.formulation import Model, build, total_spend
+from optimize.formulation import Formulation, build, total_spend
 from optimize.settings import Objective, OptimizeSettings, Shift
-from optimize.solve import SolveResult, solve
+from optimize.solve import SolveResult, solve, solve_covering
 
 RETRIES = 3  # max_diversion: re-solve with the budget less the roster's overrun
 PLAIN_GAP_SHARE = 0.1  # of settings.gap, for the solve without shifts
@@ -45,15 +44,14 @@ def roster(need: Sequence[int], shifts: Sequence[Shift], cost_per_slot: float
     cover = np.zeros((n_slots, len(columns)))
     for j, (_, t, length) in enumerate(columns):
         cover[t:t + length, j] = 1.0
-    result = milp(np.array([cost_per_slot * length for *_, length in columns]),
-                  constraints=LinearConstraint(cover, lb=np.asarray(need, dtype=float)),
-                  integrality=np.ones(len(columns)), bounds=Bounds(0, np.inf))
-    if not result.success:
+    starts = solve_covering(np.array([cost_per_slot * length for *_, length in columns]),
+                            cover, np.asarray(need, dtype=float))
+    if starts is None:
         return None
-    return {(name, t): int(round(x)) for (name, t, _), x in zip(columns, result.x) if round(x) > 0}
+    return {(name, t): int(round(x)) for (name, t, _), x in zip(columns, starts) if round(x) > 0}
 
 
-def first_solution(m: Model, settings: OptimizeSettings, budget: float
+def first_solution(m: Formulation, settings: OptimizeSettings, budget: float
                    ) -> Optional[dict[str, float]]:
     """Values for every variable of ``m`` (built with ``settings.shifts``) that satisfy its
     constraints, or None where the model without shifts finds none that does.  For
@@ -81,7 +79,7 @@ def first_solution(m: Model, settings: OptimizeSettings, budget: float
     return None
 
 
-def _with_roster(m: Model, p: Model, shifts: Sequence[Shift]) -> Optional[dict[str, float]]:
+def _with_roster(m: Formulation, p: Formulation, shifts: Sequence[Shift]) -> Optional[dict[str, float]]:
     """``p``'s solution (no shifts) for ``m``: each slot at the lowest step that serves its
     rate (``p`` may sit higher: staff within today's cost no extra there), then rostered."""
     start = {v.name: _value(v) for v in p.problem.variables()}
@@ -113,7 +111,7 @@ def _with_roster(m: Model, p: Model, shifts: Sequence[Shift]) -> Optional[dict[s
     return start
 
 
-def _add_spend_floor(m: Model, p: Model, plain: OptimizeSettings) -> None:
+def _add_spend_floor(m: Formulation, p: Formulation, plain: OptimizeSettings) -> None:
     """min_cost: add to ``m`` a floor under promotion and kiosk spend, the bound HiGHS proves
     for them in the model without shifts with staff free.  Valid for ``m``: its plans are
     plans of that model, and its staff spend is never negative.  The solver's own bound
@@ -132,14 +130,14 @@ def _value(v: pulp.LpVariable) -> float:
     return float(round(x)) if v.cat == pulp.LpInteger else x
 
 
-def _spend(m: Model, start: dict[str, float]) -> float:
+def _spend(m: Formulation, start: dict[str, float]) -> float:
     expression = total_spend(m)
     return float(expression.constant) + sum(a * start.get(v.name, 0.0)
                                             for v, a in expression.items())
 
 
 def build_and_solve(data: PlanningData, settings: OptimizeSettings, budget: float
-                    ) -> tuple[Model, SolveResult]:
+                    ) -> tuple[Formulation, SolveResult]:
     """Build the model and solve it, from a first solution when it has shift patterns.
     The result's seconds include finding the start, which comes out of the time limit."""
     began = time.perf_counter()

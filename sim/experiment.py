@@ -10,7 +10,7 @@ import numpy as np
 from scipy.special import stdtrit  # Student t quantiles; scipy.stats costs ~0.7 s to import
 
 from sim.engine.model import Model
-from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, replication_result
+from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, replication_result, served_key
 from sim.progress import Progress
 from sim.scenario import RunSettings, Scenario
 
@@ -81,6 +81,23 @@ class ExperimentResult:
     def segment_kpi(self, segment: str, name: str) -> Estimate:
         return estimate((r.segments[segment][name] for r in self.replications),
                         bounds=kpi_range(name))
+
+    def served_on(self, segment: str, channel: str) -> Estimate:
+        """A segment's journeys completed on a channel, per day."""
+        return self.segment_kpi(segment, served_key(channel))
+
+    def hourly_kpi(self, channel: str, name: str, hour: int) -> Estimate:
+        """One of ``sim.kpis.HOURLY_KPIS`` of a channel in hour ``hour`` of the run (0: the
+        first), over replications."""
+        return estimate((r.hourly[channel][name][hour] for r in self.replications),
+                        bounds=kpi_range(name))
+
+    def hourly_mean(self, channel: str, hour: int, *names: str) -> float:
+        """The plain mean over replications of hourly counts of a channel, summed over
+        ``names`` (``"joined", "balked"``: who wanted a server): what the optimiser reads as
+        a slot's load, where an interval is not needed."""
+        return sum(sum(r.hourly[channel][n][hour] for n in names)
+                   for r in self.replications) / len(self.replications)
 
 
 def simulate_replication(m: Model) -> ReplicationResult:

@@ -54,6 +54,11 @@ KPI_RANGES: dict[str, tuple[float, float]] = {
 COUNT_PREFIXES = ("served.", "active.")  # served.<channel> per segment, active.<channel> per month
 
 
+def served_key(channel: str) -> str:
+    """A segment's KPI: its journeys completed on ``channel`` (``served.<channel>``)."""
+    return f"served.{channel}"
+
+
 def kpi_range(name: str) -> tuple[float, float]:
     """The range of the KPI called ``name``; a KPI without one is a bug (KeyError)."""
     if name.startswith(COUNT_PREFIXES):
@@ -182,5 +187,5 @@ def segment_kpis(m: Model, segment: str) -> dict[str, float]:
         "lost": lost,
         "diversion_rate": ratio(js.self_service_by_segment[segment], completed),
         "staffed_first_self_service": ratio(staffed_first_self, staffed_first),
-        **{f"served.{name}": v for name, v in served.items()},
+        **{served_key(name): v for name, v in served.items()},
     }
