@@ -129,16 +129,14 @@ class PlanningData:
         return sum(s.completed for s in self.segments.values())
 
 
-MIN_PATIENCE_SHARE = 0.05  # theta below this share of the service rate: Erlang C (nobody
-# abandons within the target often enough to matter, and Erlang A's chain would be long)
 MIN_PATIENCE_WINDOW_MINUTES = 1 / 60  # one second: a target of 0 reads the patience over a second
 
 
 def minimum_staff(rate: float, mean_service: float, patience_rate: float,
                   target_wait: float, target_share: float, scv: float = 1.0) -> int:
-    """Fewest servers whose service level meets ``target_share`` (it rises with staff)."""
-    if patience_rate <= MIN_PATIENCE_SHARE / mean_service and scv == 1.0:
-        return theory.min_staff_erlang_c(rate, 1 / mean_service, target_wait, target_share)
+    """Fewest servers whose ``service_level`` meets ``target_share`` (it rises with staff)."""
+    if scv == 1.0:
+        return theory.min_staff(rate, 1 / mean_service, patience_rate, target_wait, target_share)
     if rate <= 0:
         return 0
     return smallest_int(lambda staff: service_level(staff, rate, mean_service, patience_rate,
@@ -149,18 +147,16 @@ def minimum_staff(rate: float, mean_service: float, patience_rate: float,
 def service_level(staff: int, rate: float, mean_service: float,
                   patience_rate: float, target_wait: float, scv: float = 1.0
                   ) -> float:
-    """Share served within ``target_wait``: Erlang A where callers abandon, else Erlang C.
+    """Share served within ``target_wait``: Erlang A where callers abandon, else Erlang C
+    (``sim.theory.service_level``).
 
     Service times less variable than exponential (squared coefficient of variation
     ``scv`` < 1) drain a queue faster: as in the Allen-Cunneen and Whitt approximations
     for M/G/c, the tail of the wait decays (1 + scv) / 2 times as slowly, which is the
     exponential model's service level at the target scaled by 2 / (1 + scv).
     """
-    target = target_wait * 2 / (1 + scv)
-    if patience_rate > MIN_PATIENCE_SHARE / mean_service:
-        return theory.erlang_a_service_level(staff, rate, 1 / mean_service, patience_rate,
-                                             target)
-    return theory.mmc_service_level(staff, rate, 1 / mean_service, target)
+    return theory.service_level(staff, rate, 1 / mean_service, patience_rate,
+                                target_wait * 2 / (1 + scv))
 
 
 def highest_rate(staff: int, mean_service: float, patience_rate: float,

@@ -169,3 +169,37 @@ def min_staff_erlang_c(arrival_rate: float, service_rate: float, target_minutes:
     while mmc_service_level(c, arrival_rate, service_rate, target_minutes) < target_share:
         c += 1
     return c
+
+
+MIN_PATIENCE_SHARE = 0.05  # theta below this share of the service rate: Erlang C (nobody
+# abandons within the target often enough to matter, and Erlang A's chain would be long)
+
+
+def abandonment_matters(patience_rate: float, service_rate: float) -> bool:
+    """Whether callers abandon fast enough (theta above MIN_PATIENCE_SHARE of mu) that the
+    service level is Erlang A's rather than Erlang C's."""
+    return patience_rate > MIN_PATIENCE_SHARE * service_rate
+
+
+def service_level(servers: int, arrival_rate: float, service_rate: float,
+                  patience_rate: float, target_minutes: float) -> float:
+    """Share answered within ``target_minutes``: Erlang A where callers abandon
+    (``abandonment_matters``), else Erlang C. The one dispatch by patience the planning
+    model and its tables use."""
+    if abandonment_matters(patience_rate, service_rate):
+        return erlang_a_service_level(servers, arrival_rate, service_rate, patience_rate,
+                                      target_minutes)
+    return mmc_service_level(servers, arrival_rate, service_rate, target_minutes)
+
+
+def min_staff(arrival_rate: float, service_rate: float, patience_rate: float,
+              target_minutes: float, target_share: float) -> int:
+    """Fewest servers whose ``service_level`` reaches ``target_share`` (0 without load):
+    Erlang C's direct count where abandonment does not matter, else a search on Erlang A."""
+    if not abandonment_matters(patience_rate, service_rate):
+        return min_staff_erlang_c(arrival_rate, service_rate, target_minutes, target_share)
+    if arrival_rate <= 0:
+        return 0
+    return smallest_int(lambda c: service_level(c, arrival_rate, service_rate, patience_rate,
+                                                target_minutes) >= target_share,
+                        start=math.ceil(arrival_rate / service_rate))
