@@ -230,7 +230,7 @@ def test_servers_beside_a_schedule_are_refused_as_they_would_go_unused() -> None
     err = refused(s)
     assert (err.path, err.value) == ("scenario.channels.counter.servers", 2)
     assert "scenario.channels.counter.schedule=[]" in str(err)
-    s.channels["counter"].servers = 1  # the default: the schedule alone says how many
+    s.channels["counter"].servers = None  # the default: the schedule alone says how many
     validate_scenario(s)
 
 
@@ -292,7 +292,7 @@ def test_arrival_profiles_of_different_days_are_refused() -> None:
 def test_a_schedule_that_is_not_one_value_per_slot_of_the_day_is_refused(
         schedule: list[int]) -> None:
     s = good()  # a 120-minute day: two 60-minute slots
-    s.channels["counter"].servers = 1
+    s.channels["counter"].servers = None
     s.channels["counter"].schedule = schedule
     err = refused(s)
     assert err.path == "scenario.channels.counter.schedule"
@@ -302,7 +302,7 @@ def test_a_schedule_that_is_not_one_value_per_slot_of_the_day_is_refused(
 
 def test_a_schedule_of_finer_slots_covering_the_day_passes() -> None:
     s = good()
-    s.channels["counter"].servers = 1
+    s.channels["counter"].servers = None
     s.channels["counter"].schedule = [1, 2, 2, 3]
     s.channels["counter"].schedule_slot_minutes = 30.0
     validate_scenario(s)
