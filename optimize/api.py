@@ -124,6 +124,8 @@ class PlanResult:
 
 
 def write_frontier(rows: list[dict[str, Any]], out: Path) -> None:
+    """frontier.csv (one row per budget, ``frontier_rows``) and frontier.png in ``out``;
+    ``rows`` must not be empty."""
     write_csv(out / "frontier.csv", rows, list(rows[0]))
     plot_frontier(rows, out / "frontier.png")
 

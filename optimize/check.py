@@ -35,6 +35,8 @@ class Miss:
         return self.target - self.simulated.ci_high
 
     def describe(self, open_hour: int) -> str:
+        """One line for the terminal, e.g. ``teller 12:00 simulated 71.0% [65.2%, 76.8%] <
+        target 80%`` (``open_hour``: the clock hour of slot 0)."""
         s = self.simulated
         return (f"{self.channel} {open_hour + self.slot:02d}:00 simulated {s.mean:.1%} "
                 f"[{s.ci_low:.1%}, {s.ci_high:.1%}] < target {self.target:.0%}")
@@ -42,11 +44,26 @@ class Miss:
 
 @dataclass
 class Check:
-    diversion: Estimate
+    """A plan simulated: what the simulator measured against what the planning model
+    predicted.
+
+    ``check_plan`` builds it from fresh replications (seed ``run.seed + 1``) of the
+    scenario with the plan applied (``apply_plan``); ``refine`` re-solves while its
+    ``misses`` are not empty; ``optimize.report`` puts it in plan.json and the staffing
+    table.  ``service_levels`` holds, per staffed channel, ``target`` (a share),
+    ``target_wait_minutes``, ``predicted`` (the queueing formulas, arrival-weighted; NaN
+    with no predicted arrivals) and ``simulated`` (an Estimate).
+
+        >>> result = optimize.solve(scenario, budget=2500, check_replications=0)
+        >>> check = result.check(replications=10)
+        >>> check.diversion.mean, [m.describe(scenario.open_hour) for m in check.misses(result.data)]
+    """
+
+    diversion: Estimate  # the simulated diversion_rate
     service_levels: dict[str, dict[str, object]]  # channel -> target, predicted, simulated
     hourly_service_level: dict[tuple[str, int], Estimate]  # simulated, by (channel, slot)
-    result: ExperimentResult
-    hourly_predicted: dict[tuple[str, int], float] = field(default_factory=dict)
+    result: ExperimentResult  # the simulated replications themselves
+    hourly_predicted: dict[tuple[str, int], float] = field(default_factory=dict)  # by formula
 
     def misses(self, data: PlanningData) -> list[Miss]:
         """Staffed slots whose simulated service level is below target beyond noise (the
@@ -64,6 +81,7 @@ class Check:
         return missed
 
     def missed_slots(self, data: PlanningData) -> list[tuple[str, int]]:
+        """(channel, slot) of each of ``misses``: where ``refine`` adds a server."""
         return [(m.channel, m.slot) for m in self.misses(data)]
 
 

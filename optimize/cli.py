@@ -59,7 +59,11 @@ register_app("optimize", SweepColumns(
 
 @dataclass
 class OptimizeConfig:
-    scenario: Any = MISSING
+    """The schema ``python -m optimize`` composes (conf/optimize.yaml): a scenario, the run
+    settings of every simulation (baseline and check), the ``optimize`` settings and the
+    sweep settings."""
+
+    scenario: Any = MISSING  # typed by the scenario group's schema
     run: RunSettings = field(default_factory=RunSettings)
     optimize: OptimizeSettings = field(default_factory=OptimizeSettings)
     sweep: SweepSettings = field(default_factory=SweepSettings)  # multirun jobs only
@@ -111,6 +115,10 @@ CHECK_FAILED_EXIT = 3
 
 def describe(plan: Plan, check: Optional[Check], misses: Sequence[Miss] = (), open_hour: int = 0,
              refinements: int = 0) -> str:
+    """The terminal summary of a plan: its status (``check_failed`` when ``misses``), the
+    solver's status, time and gap, the spend by kind against the budget or the target, the
+    predicted diversion and, with a check, the simulated one with its CI and each staffed
+    channel's target, predicted and simulated service level."""
     solve_info = plan.solve
     gap = "-" if solve_info.gap is None else f"{100 * solve_info.gap:.2f}%"
     status = "check_failed" if misses else solve_info.status
@@ -135,6 +143,8 @@ def describe(plan: Plan, check: Optional[Check], misses: Sequence[Miss] = (), op
 
 
 def load_all(cfg: DictConfig) -> tuple[Scenario, RunSettings, OptimizeSettings]:
+    """Typed, validated scenario, run and optimiser settings from the composed config;
+    ScenarioError (one line) at the first bad value or unknown key."""
     scenario, run_settings = load(cfg)
     check_known_keys(cfg.optimize, "optimize")
     settings = OmegaConf.to_object(cfg.optimize)
@@ -159,6 +169,10 @@ def prepare_job(cfg: DictConfig, sweep: SweepSettings) -> tuple[str, Job]:
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="optimize")
 def main(cfg: DictConfig) -> None:
+    """``python -m optimize``: solve, check and write the plan to Hydra's run folder (the
+    ``complete`` marker last) and print its summary; in a multirun, one cached sweep job.
+    A failed check writes the plan, then exits with code 3 (CHECK_FAILED_EXIT); a user
+    error, including no plan (NoPlan), exits 2 with one line."""
     if in_multirun():
         sweep_job("optimize", cfg, lambda sweep: prepare_job(cfg, sweep),
                   lambda job, out: run(*job, out, quiet=True))

@@ -22,10 +22,14 @@ class Breakpoints:
 
     @property
     def widths(self) -> list[float]:
+        """Units in each segment of the curve, between consecutive breakpoints: the upper
+        bounds of the MILP's piece variables."""
         return [b - a for a, b in zip(self.units, self.units[1:])]
 
     @property
     def slopes(self) -> list[float]:
+        """Uplift per unit in each segment (0 for one of zero width); for a concave curve
+        they never rise."""
         return [(y1 - y0) / (x1 - x0) if x1 > x0 else 0.0
                 for x0, x1, y0, y1 in zip(self.units, self.units[1:], self.uplift, self.uplift[1:])]
 

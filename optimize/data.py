@@ -48,11 +48,14 @@ SLOT_MINUTES = MINUTES_PER_HOUR  # a planning slot is an hour, as the simulator'
 
 @dataclass
 class SegmentData:
+    """What the planning model knows of one segment, measured on the baseline (journeys
+    per planned day; shares in [0, 1], 0 where the baseline completed none)."""
+
     completed: float  # journeys completed per day (baseline)
     base_diversion: float  # d0: share completed on self-service today
     staffed_share: float  # g: share served by a counter or hotline today
     max_diversion: float  # cap on d0 + diverted: the eligible share, or the policy cap
-    rates_per_minute: list[float]  # arrivals by slot
+    rates_per_minute: list[float]  # arrivals by slot (the scenario's profile, not measured)
 
 
 @dataclass
@@ -90,6 +93,8 @@ class StaffedSlot:
     levels: list[tuple[int, float]] = field(default_factory=list)  # (staff, highest rate served)
 
     def required_staff(self, rate: float) -> int:
+        """Fewest servers that meet this slot's service target at ``rate`` arrivals per
+        minute, with its service time, variability and callers' patience (0 for no load)."""
         return minimum_staff(rate, self.mean_service_minutes, self.patience_rate,
                              self.target_wait_minutes, self.target_share, self.service_scv)
 
@@ -107,25 +112,46 @@ class CapacitySlot:
 
 @dataclass
 class KioskData:
+    """A kiosk channel's machines as a decision: today's count, the most the plan may
+    install, and what one costs."""
+
     channel: str
-    base_count: int
-    max_count: int
-    cost_per_kiosk: float  # for the day
+    base_count: int  # machines today (installed_machines: the most its schedule switches on)
+    max_count: int  # optimize.max_kiosks, else today's + 10
+    cost_per_kiosk: float  # for the day: cost_per_server_hour x the horizon in hours
 
 
 @dataclass
 class PlanningData:
-    n_slots: int
-    segments: dict[str, SegmentData]
-    campaigns: list[CampaignSegment]
-    staffed: list[StaffedSlot]
-    capacity: list[CapacitySlot]
-    kiosks: dict[str, KioskData]
-    online_caps: dict[str, int]
-    max_utilisation: float
+    """Everything the MILP reads, as plain numbers: the scenario and a baseline simulation
+    of it turned into per-segment shares, campaign curves, staffing steps per staffed
+    channel and slot, and the loads on kiosks and capped online channels (module
+    docstring: the model these numbers feed).
+
+    Built by ``build_planning_data``, inside ``optimize.baseline.planning_baseline``, which
+    re-simulates at the staff the service targets need; read by
+    ``optimize.formulation.build``, ``extract_plan``, the check and the reports.  Slots
+    are SLOT_MINUTES (an hour) from minute 0 of the run; rates are per minute, shares in
+    [0, 1], money for a slot or the planned day.  ``optimize.check.refine`` raises the
+    staffing steps of ``staffed`` in place where the check missed a target.
+
+        >>> baseline, data = planning_baseline(scenario, RunSettings(), OptimizeSettings())
+        >>> data.n_slots, data.total_completed, data.staffed[0].levels   # [(staff, rate), ...]
+    """
+
+    n_slots: int  # run.horizon_minutes in slots, rounded up
+    segments: dict[str, SegmentData]  # by segment name
+    campaigns: list[CampaignSegment]  # per campaign and responsive segment, if max_units > 0
+    staffed: list[StaffedSlot]  # per counter or hotline and slot
+    capacity: list[CapacitySlot]  # per kiosk or capped online channel and slot
+    kiosks: dict[str, KioskData]  # by kiosk channel
+    online_caps: dict[str, int]  # online channel -> its concurrency cap (not a decision)
+    max_utilisation: float  # optimize.kiosk_max_utilisation
 
     @property
     def total_completed(self) -> float:
+        """Journeys completed per day over all segments (baseline): the weights that turn
+        the segments' diversion into the day's."""
         return sum(s.completed for s in self.segments.values())
 
 
@@ -187,6 +213,24 @@ def slot_rates(scenario: Scenario, segment: str, n_slots: int) -> list[float]:
 
 def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
                         settings: OptimizeSettings) -> PlanningData:
+    """The planning model's numbers for ``scenario``, read from ``baseline``, replications
+    of it (module docstring: what each number means, and why it is measured).
+
+    Per segment: completed journeys, today's diversion and staffed share, and the cap on
+    its diversion (the share of its mix some self-service channel can carry, or the policy
+    cap, ``settings.segment_caps`` over ``self_service_cap``, but never below today's).
+    Per campaign and segment it can move: the response curve as breakpoints, the success
+    and net effect of a moved journey, and how the promoted channels share it.  Per staffed
+    channel and hourly slot of ``baseline.run.horizon_minutes``: the measured arrival rate,
+    how each segment's diversion lowers it, the measured service time and its variability,
+    the callers' patience, and the staffing steps from the lowest rate the plan can reach
+    to today's (at most ``settings.max_staff``).  Per kiosk and capped online channel and
+    slot: the load today and per unit of uplift.  Shares undefined on the baseline (a
+    segment that completed nothing) read as 0.
+
+        >>> baseline = run_experiment(scenario, run)
+        >>> data = build_planning_data(scenario, baseline, OptimizeSettings())
+    """
     horizon = baseline.run.horizon_minutes
     n_slots = max(1, math.ceil(horizon / SLOT_MINUTES))
     channels = scenario.channels

@@ -14,6 +14,11 @@ SLACK_TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class Violation:
+    """A constraint the elastic model had to break, and by how much in its own units:
+    money for ``budget``, a share for ``target_diversion`` and the segment caps, arrivals
+    per minute for a service level, busy servers for a capacity.  ``str``: ``budget by
+    120``."""
+
     constraint: str  # e.g. target_diversion, budget, service_level_teller_4
     amount: float  # how far it has to give (in the constraint's units)
 

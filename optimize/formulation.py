@@ -177,6 +177,11 @@ def add_kiosks(m: Formulation) -> None:
 
 
 def add_spend(m: Formulation) -> None:
+    """Fill ``m.spend`` with the extra spend of the planned day by kind, in money:
+    ``promotion`` (units x unit cost), ``staff`` (server hours beyond today's, slot by slot;
+    with shift patterns, the shift hours paid beyond today's schedule) and ``kiosks``
+    (machines beyond today's x their cost).  Staff or kiosks the plan does without are
+    not credited."""
     m.spend = {
         "promotion": pulp.lpSum(cs.unit_cost * m.units[(cs.campaign, cs.segment)]
                                 for cs in m.data.campaigns),
@@ -189,6 +194,8 @@ def add_spend(m: Formulation) -> None:
 
 
 def total_spend(m: Formulation) -> pulp.LpAffineExpression:
+    """Promotion + staff + kiosk spend (``m.spend``, built first by ``add_spend``): what the
+    budget bounds and min_cost minimises."""
     return pulp.lpSum(m.spend.values())
 
 

@@ -15,10 +15,25 @@ from sim.scenario import Scenario
 
 @dataclass
 class Plan:
-    objective_name: str
-    budget: float
-    solve: SolveResult
-    diversion_predicted: float
+    """The optimiser's decision as plain numbers: promotion units per (campaign, segment),
+    staff per (staffed channel, slot), kiosks per kiosk channel, with what the planning
+    model predicts for them and how the solver did.
+
+    ``extract_plan`` reads it from a solved Formulation; ``apply_plan`` turns it into a
+    scenario change (campaign units, hourly schedules, kiosk counts) that the simulator
+    runs to check it (``optimize.check``); ``optimize.report`` writes it as plan.json and
+    tables.  Money is for the planned day, shares in [0, 1], rates per minute, slots are
+    hours from minute 0.
+
+        >>> result = optimize.solve(sim.load_scenario("bank_branch"), budget=2500)
+        >>> plan = result.plan
+        >>> plan.diversion_predicted, plan.spend["total"], plan.staff[("teller", 3)]
+    """
+
+    objective_name: str  # max_diversion or min_cost (a frontier's plans are max_diversion)
+    budget: float  # the spend limit it was solved under (min_cost: the setting, not a limit)
+    solve: SolveResult  # how the solver did
+    diversion_predicted: float  # the day's diversion the planning model predicts
     spend: dict[str, float]  # promotion, staff, kiosks, total (beyond today)
     staff_savings: float  # cost of today's staff hours the plan does without (not credited)
     units: dict[tuple[str, str], float]  # (campaign, segment) -> units
@@ -27,13 +42,16 @@ class Plan:
     staff: dict[tuple[str, int], int]  # (channel, slot) -> staff in the plan
     required: dict[tuple[str, int], int]  # Erlang minimum for the predicted rate
     rate: dict[tuple[str, int], float]  # predicted arrivals per minute after diversion
-    kiosks: dict[str, int]
-    segment_diversion: dict[str, float] = field(default_factory=dict)
-    shift_starts: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    kiosks: dict[str, int]  # kiosk channel -> machines in the plan
+    segment_diversion: dict[str, float] = field(default_factory=dict)  # predicted, by segment
+    shift_starts: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (channel,
+    # shift, start slot) -> staff starting then; only those above 0, only with shifts
     target_diversion: Optional[float] = None  # min_cost: the target it was solved for
 
     @property
     def objective_value(self) -> float:
+        """What the objective optimised: the total spend for min_cost, the predicted
+        diversion otherwise."""
         return self.spend["total"] if self.objective_name == "min_cost" else self.diversion_predicted
 
 

@@ -82,6 +82,9 @@ def staffing_rows(plan: Plan, data: PlanningData, check: Optional[Check] = None
 
 
 def promotion_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
+    """One row per (campaign, segment) the plan could spend on (promotion.csv): units,
+    spend, uplift (the share of the segment's choices moved) and the diversion one more
+    unit of money buys (0 where the segment's cap is reached or a unit is free)."""
     return [{"campaign": cs.campaign, "segment": cs.segment,
              "units": plan.units[(cs.campaign, cs.segment)],
              "spend": cs.unit_cost * plan.units[(cs.campaign, cs.segment)],
@@ -91,6 +94,8 @@ def promotion_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
 
 
 def kiosk_rows(plan: Plan, data: PlanningData, scenario: Scenario) -> list[dict[str, Any]]:
+    """One row per kiosk channel (kiosks.csv): its branch, machines today and in the plan,
+    and the cost of the machines added."""
     return [{"channel": k.channel, "branch": scenario.channels[k.channel].branch,
              "kiosks_today": k.base_count, "kiosks_planned": plan.kiosks[k.channel],
              "extra_cost": k.cost_per_kiosk * max(0, plan.kiosks[k.channel] - k.base_count)}

@@ -8,12 +8,17 @@ from typing import Dict, List, Optional
 
 
 class Objective(Enum):
+    """What the optimiser optimises (``optimize.objective``)."""
+
     max_diversion = "max_diversion"  # most diversion within the budget
     min_cost = "min_cost"  # cheapest plan reaching target_diversion
     frontier = "frontier"  # max_diversion over frontier_budgets
 
 
 class SolverName(Enum):
+    """The MILP solver: ``highs`` (HiGHS through highspy, the default and far faster) or
+    ``cbc`` (PuLP's bundled CBC, which reports no bound or gap)."""
+
     highs = "highs"
     cbc = "cbc"
 
@@ -29,14 +34,28 @@ class Shift:
 
 @dataclass
 class OptimizeSettings:
+    """The ``optimize`` node: what the optimiser optimises, within what limits, and how hard
+    it tries; never the world (the Scenario) nor the simulations (RunSettings).
+
+    Composed by ``python -m optimize`` from conf/optimize.yaml, or built by
+    ``optimize.solve(scenario, objective=..., budget=..., **fields)``; checked against the
+    scenario by ``optimize.validate.validate_settings``.  Money is for the planned day (the
+    run's horizon), shares lie in [0, 1].
+
+        >>> OptimizeSettings(objective=Objective.min_cost, target_diversion=0.68,
+        ...                  max_staff={"teller": 5})
+        >>> optimize.solve(scenario, objective="min_cost", target_diversion=0.68,
+        ...                max_staff={"teller": 5})      # the same settings through the API
+    """
+
     objective: Objective = Objective.max_diversion
     budget: float = 2500.0  # extra spend allowed: promotion + staff and kiosks beyond today's
     target_diversion: Optional[float] = None  # for min_cost
     solver: SolverName = SolverName.highs
-    time_limit_s: float = 60.0
+    time_limit_s: float = 60.0  # per solve, in seconds (finding a start with shifts included)
     gap: float = 0.005  # relative optimality gap at which the solver may stop
     refine_iterations: int = 3  # simulate, add staff where targets are missed, re-solve
-    frontier_budgets: List[float] = field(default_factory=list)
+    frontier_budgets: List[float] = field(default_factory=list)  # frontier: one plan each
     segment_caps: Dict[str, float] = field(default_factory=dict)  # max self-service share,
     # over the scenario's segments.<s>.self_service_cap
     max_staff: Dict[str, int] = field(default_factory=dict)  # headcount per slot, by channel

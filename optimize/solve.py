@@ -27,13 +27,17 @@ HIGHS_SOLUTION_FEASIBLE = 2  # HiGHS primal_solution_status: kSolutionStatusFeas
 
 @dataclass(frozen=True)
 class SolveResult:
+    """How one solve went, read from the solver itself (PuLP's status cannot tell a
+    time-limited solve from an optimal one).  Read the variables only when
+    ``has_solution``; ``objective`` includes the model's constant."""
+
     status: str  # optimal | feasible (stopped with a solution) | infeasible | unbounded | no_solution
     has_solution: bool
     objective: Optional[float]
     bound: Optional[float]  # the best bound proved (HiGHS), None where the solver keeps it
     gap: Optional[float]  # relative gap between objective and bound
-    seconds: float
-    solver: str
+    seconds: float  # wall-clock time of the solve (build_and_solve: finding the start too)
+    solver: str  # highs or cbc
 
 
 class _HiGHSWithStart(pulp.HiGHS):
@@ -73,6 +77,8 @@ def _swallow_highs_banner() -> None:
 
 
 def make_solver(settings: OptimizeSettings, warm: bool = False) -> pulp.LpSolver:
+    """PuLP's HiGHS (its banner swallowed) or CBC for ``settings``, quiet, with its time
+    limit and relative gap; ``warm``: one that starts from the variables' initial values."""
     common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap}
     if settings.solver is SolverName.highs:
         _swallow_highs_banner()

@@ -46,6 +46,9 @@ class ArrivalClock:
         self.constant = rates_per_minute[0] if len(set(rates_per_minute)) == 1 else None
 
     def next_after(self, t: float, exp1: float) -> float:
+        """The minute of the next arrival after minute ``t``, given ``exp1``, one Exp(1)
+        draw: where the rate integrated from ``t`` reaches ``exp1``.  Slots of rate 0 are
+        skipped; ``math.inf`` when every slot's rate is 0 (nobody ever arrives)."""
         if self.never:
             return math.inf
         if self.constant is not None:

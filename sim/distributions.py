@@ -14,6 +14,9 @@ Sampler = Callable[[], float]
 
 
 def mean_minutes(dist: Distribution) -> float:
+    """The mean duration in minutes: ``mean_minutes`` as given, else ``1 / rate_per_minute``;
+    for an empirical distribution the mean of its samples.  Expects a validated
+    distribution (exactly one of the mean and the rate)."""
     if dist.kind is DistributionKind.empirical:
         return float(np.mean(dist.samples_minutes))
     if dist.mean_minutes is not None:
@@ -23,6 +26,9 @@ def mean_minutes(dist: Distribution) -> float:
 
 
 def variance(dist: Distribution) -> float:
+    """The variance in minutes squared: mean² for exponential, 0 for deterministic,
+    (cv x mean)² for lognormal and gamma, and the samples' own (population, ddof 0)
+    variance for empirical."""
     m = mean_minutes(dist)
     kind = dist.kind
     if kind is DistributionKind.exponential:

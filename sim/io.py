@@ -48,6 +48,8 @@ def mark_complete(folder: Path) -> None:
 
 
 def is_complete(folder: Path) -> bool:
+    """Whether ``folder`` holds the ``complete`` marker: every result file of its run was
+    written (a folder without it holds a run that stopped part-way)."""
     return (folder / COMPLETE).is_file()
 
 
@@ -83,6 +85,8 @@ def json_safe(value: Any) -> Any:
 
 
 def write_json(path: Path, data: Any) -> None:
+    """``data`` as indented UTF-8 JSON at ``path``, written atomically; NaN and infinity
+    become null (``json_safe``).  A failure is a WriteError naming ``path``."""
     text = json.dumps(json_safe(data), indent=2, allow_nan=False) + "\n"
     write_bytes_atomic(path, text.encode("utf-8"))
 
@@ -99,6 +103,8 @@ def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[s
 
 
 def read_json(path: Path) -> Any:
+    """The JSON file at ``path`` (UTF-8) as dicts, lists and scalars; a null, e.g. an
+    undefined KPI, reads back as None, not NaN."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 

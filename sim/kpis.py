@@ -68,13 +68,18 @@ def kpi_range(name: str) -> tuple[float, float]:
 
 @dataclass
 class ReplicationResult:
-    replication: int
-    kpis: dict[str, float]
-    channels: dict[str, dict[str, float]]
+    """The KPIs of one replication as plain numbers, read from its Model once it has run
+    (``replication_result``): what experiments aggregate into estimates, and what the
+    tables and the optimiser read instead of the engine's state.  NaN marks a KPI that is
+    undefined in this replication (a share of nobody)."""
+
+    replication: int  # its index: its random streams are Streams(run.seed, replication)
+    kpis: dict[str, float]  # overall KPI -> value (diversion_rate, cost_total, ...)
+    channels: dict[str, dict[str, float]]  # channel -> KPI (channel_kpis, volume_share)
     segments: dict[str, dict[str, float]]  # segment -> KPI (completed, served.<channel>, ...)
     hourly: dict[str, dict[str, list[float]]]  # channel -> KPI -> value per hour
     flows: dict[tuple[str, str], int]  # (first choice, final channel or "lost") -> journeys
-    trace: Optional[list[TraceRow]]
+    trace: Optional[list[TraceRow]]  # one row per visit event with run.trace, else None
 
 
 def ratio(num: float, den: float) -> float:
@@ -85,6 +90,12 @@ def ratio(num: float, den: float) -> float:
 
 
 def channel_kpis(ch: ChannelState, s: ChannelStats, start: float, end: float) -> dict[str, float]:
+    """One channel's KPIs over ``[start, end)`` (warm-up to horizon, minutes): its visit
+    counts (CHANNEL_COUNTS), the wait of those who joined (mean and quantiles, minutes),
+    their chance of waiting, service level and abandon rate, utilisation, the time-average
+    queue and servers, arrivals per minute, and the cost (fees per handled attempt plus
+    scheduled server hours x ``cost_per_server_hour``).  Shares of nobody are NaN; an
+    online channel without a cap has no pool: queue 0, servers and utilisation NaN."""
     span = end - start
     spec = ch.spec
     values: dict[str, float] = {key: float(getattr(s, key)) for key in CHANNEL_COUNTS}
@@ -109,6 +120,11 @@ def channel_kpis(ch: ChannelState, s: ChannelStats, start: float, end: float) ->
 
 
 def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
+    """A channel's KPIs per hour of the run (hour 0 starts at minute 0), each visit counted
+    in the hour it arrived: counts, mean wait, chance of waiting, service level,
+    utilisation, servers available (server-minutes / 60, so a part hour reads low), and
+    the number, mean and second moment of the service times that started (what the
+    optimiser reads as a slot's service).  NaN where nobody joined or started."""
     h = s.hourly
     n = len(h["arrivals"])
     return {
@@ -131,6 +147,12 @@ def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
 
 
 def replication_result(m: Model) -> ReplicationResult:
+    """Read the KPIs of a replication that has run (``Model.run``): per channel
+    (``channel_kpis`` and its ``volume_share`` of all served visits) and per hour, overall
+    (journeys completed and lost, diversion, lost, switch and satisfaction rates, cost, and
+    Little's law's lambda, W and L for whole journeys), per segment (``segment_kpis``),
+    the flows first choice -> final channel (over segments) and the trace.  Journeys count
+    if they started after the warm-up."""
     start, end = m.warmup, m.horizon
     channels = {name: channel_kpis(ch, ch.stats, start, end) for name, ch in m.channels.items()}
     served_total = sum(c["served"] for c in channels.values())

@@ -35,6 +35,8 @@ class Progress:
         self.lines = enabled is None and not on_terminal
 
     def update(self, n: int = 1) -> None:
+        """``n`` more steps done: advance the bar, or (lines mode) print a progress line if
+        ``every_seconds`` have passed since the last one."""
         self.done += n
         if self.bar is not None:
             self.bar.update(n)
@@ -47,5 +49,6 @@ class Progress:
                       f"{now - self.started:.0f} s", file=self.stream, flush=True)
 
     def close(self) -> None:
+        """Clear the bar from the terminal (it is not left behind); lines need no closing."""
         if self.bar is not None:
             self.bar.close()

@@ -72,6 +72,8 @@ def summary(result: ExperimentResult) -> dict[str, Any]:
 
 
 def channels_table(result: ExperimentResult) -> list[dict[str, Any]]:
+    """One row per channel x KPI (channels.csv): ``channel, kind, kpi`` and the mean with
+    its CI over replications (NaN where undefined)."""
     rows = []
     for name, kpis in result.replications[0].channels.items():
         kind = result.scenario.channels[name].kind.value
@@ -99,6 +101,8 @@ def hourly_table(result: ExperimentResult) -> list[dict[str, Any]]:
 
 
 def replications_table(result: ExperimentResult) -> list[dict[str, Any]]:
+    """One row per replication x scope x KPI with that replication's own value
+    (replications.csv); the scope is ``overall``, a channel's name or ``segment:<name>``."""
     rows: list[dict[str, Any]] = []
     for r in result.replications:
         rows += [{"replication": r.replication, "scope": "overall", "kpi": k, "value": v}
@@ -123,6 +127,8 @@ def flows_table(result: ExperimentResult) -> list[dict[str, Any]]:
 
 
 def trace_rows(result: ExperimentResult) -> list[dict[str, Any]]:
+    """Every replication's trace as rows keyed by TRACE_COLUMNS (trace.csv): one per visit
+    event, times and waits in minutes; empty when ``run.trace`` was off."""
     return [dict(zip(TRACE_COLUMNS, row)) for r in result.replications for row in (r.trace or [])]
 
 

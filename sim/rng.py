@@ -29,6 +29,8 @@ class Streams:
         self.seed, self.replication = seed, replication
 
     def generator(self, name: str) -> np.random.Generator:
+        """A new numpy Generator (PCG64) for stream ``name`` of this replication, seeded by
+        (seed, replication, name): asking twice gives two generators of the same numbers."""
         seq = np.random.SeedSequence(self.seed, spawn_key=(self.replication, stream_key(name)))
         return np.random.Generator(np.random.PCG64(seq))
 

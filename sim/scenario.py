@@ -17,6 +17,18 @@ from typing import Dict, List, Optional
 
 
 class ChannelKind(Enum):
+    """What kind of place a channel is, which decides how a visit there goes.
+
+    - ``counter``: tellers at a branch, with a queue (FIFO, ``priority_segments`` first).
+    - ``kiosk``: self-service machines with their own queue; machines may break down.
+    - ``hotline``: an optional IVR step (which may complete or deflect a call), then a queue
+      for agents.
+    - ``online``: web, app, SMS: no queue, an optional concurrency cap, outages.
+
+    ``counter`` and ``hotline`` are staffed (``STAFFED_KINDS``); ``kiosk`` and ``online`` are
+    self-service (``SELF_SERVICE_KINDS``): a journey completed there counts as diversion.
+    """
+
     counter = "counter"
     kiosk = "kiosk"
     hotline = "hotline"
@@ -29,6 +41,14 @@ STAFFED_KINDS = frozenset({ChannelKind.counter, ChannelKind.hotline})
 
 
 class DistributionKind(Enum):
+    """The shape of a ``Distribution`` of minutes.
+
+    - ``exponential``: given by its mean (or rate) alone; its cv is 1 whatever ``cv`` says.
+    - ``lognormal``, ``gamma``: given by the mean and ``cv`` (standard deviation / mean).
+    - ``deterministic``: always the mean.
+    - ``empirical``: drawn with replacement from ``samples_minutes``.
+    """
+
     exponential = "exponential"
     lognormal = "lognormal"
     gamma = "gamma"
@@ -37,17 +57,29 @@ class DistributionKind(Enum):
 
 
 class ResponseKind(Enum):
+    """The shape of a campaign's ``ResponseCurve``: how the uplift (a share in [0, 1]) grows
+    with the units spent.  Every kind is concave (each further unit buys no more than the
+    one before), which lets the optimiser use it without binary variables."""
+
     breakpoints = "breakpoints"  # given points (units, uplift), concave
     exponential = "exponential"  # max_uplift * (1 - exp(-units / scale_units))
     hill = "hill"  # max_uplift * units^h / (scale_units^h + units^h), h <= 1 keeps it concave
 
 
 class Mode(Enum):
+    """What ``python -m sim`` simulates (``run.mode``)."""
+
     day = "day"  # replications of one day (or a steady-state run)
     months = "months"  # a customer population over months, learning from experience
 
 
 class Steering(Enum):
+    """How a segment's customers pick among the open channels that can carry their
+    transaction.  With ``cheapest`` the cost is the channel's fee plus the server time the
+    transaction takes (``sim.channel_rules.unit_cost``); ties are broken by the logit.  A
+    segment steered to the cheapest does not respond to campaigns (it is steered, not
+    persuaded)."""
+
     preference = "preference"  # choose by logit over preferences (high-value customers)
     cheapest = "cheapest"  # steered to the cheapest eligible channel that is open
 
@@ -67,8 +99,12 @@ class Distribution:
 
 @dataclass
 class Window:
-    start_minute: float = 0.0
-    end_minute: float = 0.0
+    """A planned outage of an online channel: attempts between ``start_minute`` and
+    ``end_minute`` fail.  It happens once: unlike schedules and arrival profiles, a window
+    does not repeat each day of a run longer than the day."""
+
+    start_minute: float = 0.0  # minutes from the start of the run (open_hour)
+    end_minute: float = 0.0  # the channel is up again from this minute
 
 
 @dataclass
@@ -200,6 +236,9 @@ class Campaign:
 
 @dataclass
 class Switching:
+    """Whether and how far a journey may move between channels after a visit that did not
+    serve it (a balk, an abandonment, a failure, an IVR deflection, lobby guidance)."""
+
     enabled: bool = True  # off: no re-choice after balking, no retries, no fallback
     max_attempts: int = 3  # channel visits per journey, so every journey ends
 
@@ -256,13 +295,35 @@ class Adoption:
 
 @dataclass
 class Scenario:
-    name: str = "scenario"
+    """Everything about one world: its channels, transaction types, customer segments,
+    lobby guides and campaigns, and the rules of switching, satisfaction and (months mode)
+    adoption.
+
+    One schema serves the simulator, the optimiser, calibration and sweeps, so every
+    parameter lives in one place.  The dicts are keyed by name, and the parts refer to each
+    other by those names: a transaction type's ``service`` keys are channels, a segment's
+    ``mix`` keys are transaction types.  Times are minutes from minute 0 (clock hour
+    ``open_hour``), rates per minute, shares and probabilities in [0, 1], costs in money.
+
+    Data flow: a YAML file of ``conf/scenario/`` (composed by Hydra, or by
+    ``sim.load_scenario``) -> this dataclass -> ``sim.validate.validate_scenario`` (one-line
+    errors naming the config path) -> ``sim.engine.model.Model`` for each replication, and
+    ``optimize.data.build_planning_data`` for the optimiser.  Nothing mutates a validated
+    scenario: a plan or a calibration is applied to a deep copy.
+
+        >>> import sim
+        >>> scenario = sim.load_scenario("bank_branch", ["channels.kiosk.servers=5"])
+        >>> scenario.channels["kiosk"].kind                  # ChannelKind.kiosk
+        >>> result = sim.simulate(scenario, replications=4)
+    """
+
+    name: str = "scenario"  # names the results (summary.json, the KPI table)
     open_hour: int = 8  # clock hour at minute 0, for labels
-    channels: Dict[str, Channel] = field(default_factory=dict)
-    transactions: Dict[str, TransactionType] = field(default_factory=dict)
-    segments: Dict[str, Segment] = field(default_factory=dict)
-    lobby_guides: Dict[str, LobbyGuide] = field(default_factory=dict)
-    campaigns: Dict[str, Campaign] = field(default_factory=dict)
+    channels: Dict[str, Channel] = field(default_factory=dict)  # name -> where it can be done
+    transactions: Dict[str, TransactionType] = field(default_factory=dict)  # name -> what is done
+    segments: Dict[str, Segment] = field(default_factory=dict)  # name -> who arrives
+    lobby_guides: Dict[str, LobbyGuide] = field(default_factory=dict)  # name -> a branch's guides
+    campaigns: Dict[str, Campaign] = field(default_factory=dict)  # name -> promotion and its units
     switching: Switching = field(default_factory=Switching)
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
     # channel -> share of transactions observed in the field (a calibration target)
@@ -289,12 +350,27 @@ class MMCMScenario(MMCScenario):
 
 @dataclass
 class RunSettings:
-    horizon_minutes: float = 600.0
+    """How to run a scenario: how long, how many replications, from which seed, what to keep.
+
+    Kept apart from the Scenario because it says nothing about the world: the same scenario
+    runs as a 10-hour day (``run=default``) or as 20,000 minutes after a warm-up
+    (``run=steady_state``).  Replication r of a day draws every random number from
+    ``sim.rng.Streams(seed, r)``, so the same settings give the same bytes, and the checks
+    of a plan or a calibration take seeds derived from ``seed`` (``sim.rng``).  ``trace``
+    and ``plots`` change which files are written, never the results (``config_hash`` leaves
+    them out).  ``sim.validate.validate_run`` checks it.
+
+        >>> from sim.experiment import run_experiment
+        >>> result = run_experiment(scenario, RunSettings(horizon_minutes=240, replications=20))
+        >>> result.kpi("diversion_rate")                     # mean and 95% CI over 20 days
+    """
+
+    horizon_minutes: float = 600.0  # length of a replication; minute 0 is scenario.open_hour
     warmup_minutes: float = 0.0  # customers arriving before this are not counted
-    replications: int = 10
-    seed: int = 20261123
+    replications: int = 10  # independent runs; every KPI gets a Student-t CI over them
+    seed: int = 20261123  # root of every random stream (numpy SeedSequence)
     trace: bool = False  # keep a per-visit record (trace.csv); off streams statistics only
-    plots: bool = True
-    mode: Mode = Mode.day
+    plots: bool = True  # write the PNG figures
+    mode: Mode = Mode.day  # day: replications of a day; months: a population over months
     months: int = 12  # run.mode=months
     customers: int = 20000  # run.mode=months: the population sampled

@@ -84,6 +84,10 @@ def require_finite(node: object, path: str) -> None:
 
 
 def validate_run(run: RunSettings, prefix: str = "run") -> None:
+    """Raise ScenarioError (paths under ``prefix``) at the first bad run setting: a number
+    that is not finite, a horizon not positive or past MAX_HORIZON_MINUTES, a warm-up
+    negative or not shorter than the horizon, fewer than one replication, month or
+    customer, a negative seed, more than MAX_CUSTOMERS customers."""
     require_finite(run, prefix)
     _positive(f"{prefix}.horizon_minutes", run.horizon_minutes)
     require(run.horizon_minutes <= MAX_HORIZON_MINUTES, f"{prefix}.horizon_minutes",
@@ -147,6 +151,10 @@ def _validate_schedule_length(schedule: list[int], slot_minutes: float, day: flo
 
 
 def validate_distribution(dist: Distribution, path: str) -> None:
+    """Raise ScenarioError naming ``path`` for a distribution the samplers cannot use:
+    ``empirical`` needs samples >= 0, not all zero; every other kind takes no samples and
+    exactly one of ``mean_minutes`` and ``rate_per_minute``, > 0; lognormal and gamma also
+    a ``cv`` > 0."""
     if dist.kind is DistributionKind.empirical:
         require(bool(dist.samples_minutes), f"{path}.samples_minutes", [], "empirical needs samples")
         for i, sample in enumerate(dist.samples_minutes):
@@ -274,6 +282,11 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
 
 def validate_adoption(scenario: Scenario, p: str) -> None:
+    """Raise ScenarioError for a bad ``adoption`` node at ``p`` (read by months mode, checked
+    in every mode): monthly frequencies for unknown segments or below 0, a negative score
+    spread, a customer table that is not a file, fewer than one day replication, learning
+    settings out of range, targets for a KPI the monthly plot does not draw or outside
+    [0, 1]."""
     a = scenario.adoption
     for seg, n in a.transactions_per_month.items():
         require(seg in scenario.segments, f"{p}.transactions_per_month.{seg}", n,
@@ -295,6 +308,11 @@ def validate_adoption(scenario: Scenario, p: str) -> None:
 
 
 def validate_campaign(scenario: Scenario, campaign: Campaign, p: str) -> None:
+    """Raise ScenarioError for a bad campaign at ``p``: it must promote self-service
+    channels of the scenario (at least one) and name known segments; costs, bounds and
+    responsiveness are >= 0 with ``min_units <= max_units``; planned units per segment are
+    0 or within the bounds; months run forwards from 1; and the response curve is
+    concave (a Hill exponent in (0, 1], breakpoints from (0, 0) whose slopes never rise)."""
     require(bool(campaign.channels), f"{p}.channels", [], "a campaign promotes at least one channel")
     require(campaign.contacts_per_month >= 0, f"{p}.contacts_per_month",
             campaign.contacts_per_month, "must be >= 0")

@@ -41,6 +41,12 @@ MAX_STEP = 3.0  # utility units per iteration, for a channel far from its share
 
 @dataclass(frozen=True)
 class Fit:
+    """The parameters a fit found and how it went.  ``converged``: every share came within
+    the tolerance before ``iterations`` ran out.  ``shares`` are those of the last
+    simulation, with the fitting seeds; without convergence that simulation ran the
+    offsets before the last step, not ``offsets``.  A report quotes the shares measured
+    again on fresh seeds (``fresh``)."""
+
     offsets: dict[str, float]  # channel -> utility added to every segment's preference
     wait_factor: float  # multiplies every segment's wait sensitivity
     shares: dict[str, float]  # simulated with the fitting seeds
@@ -49,6 +55,8 @@ class Fit:
 
 
 def normalised(shares: Mapping[str, float]) -> dict[str, float]:
+    """The shares scaled to sum to 1 (``{"web": 2, "sms": 2}`` -> 0.5 each); the caller
+    ensures a positive total (0 raises ZeroDivisionError)."""
     total = sum(shares.values())
     return {c: v / total for c, v in shares.items()}
 

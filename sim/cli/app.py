@@ -40,6 +40,10 @@ def prepare_experiment(cfg: DictConfig, sweep: SweepSettings
 
 
 def months_text(result: MonthsResult) -> str:
+    """The terminal table of a months run: one line per month (1 = the first) with the
+    means over replications of the e-channel share, penetration this month and
+    cumulative (%), customers churned ("-" until the churn window has passed) and
+    satisfaction."""
     lines = ["month  e-channel share  penetration  cumulative  churned  satisfaction"]
     for m in range(result.run.months):
         k = {kpi: result.kpi(m, kpi).mean for kpi in MONTHLY_KPIS}
@@ -65,11 +69,17 @@ register_configs()
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def main(cfg: DictConfig) -> None:
+    """``python -m sim``: run the composed config (conf/config.yaml and the overrides);
+    a user error ends it with one line and exit code 2 (``reported_errors``)."""
     with reported_errors():
         run_config(cfg)
 
 
 def run_config(cfg: DictConfig) -> None:
+    """Run one composed config.  In a multirun, as a sweep job (cached, recorded in
+    job.json, its failures recorded rather than raised); otherwise a day experiment or a
+    months run whose files go to Hydra's run folder, the ``complete`` marker last, then
+    the KPI table on stdout."""
     if in_multirun():
         sweep_job("sim", cfg, lambda sweep: prepare_experiment(cfg, sweep), compute_job)
         return

@@ -37,8 +37,11 @@ from sim.scenario import RunSettings, Scenario
 
 @dataclass
 class CalibrateConfig:
-    scenario: Any = MISSING
-    run: RunSettings = field(default_factory=RunSettings)
+    """The schema ``python -m sim.calibrate`` composes (conf/calibrate.yaml): a scenario,
+    the run settings of every simulation the fit makes, and the ``calibrate`` node."""
+
+    scenario: Any = MISSING  # typed by the scenario group's schema
+    run: RunSettings = field(default_factory=RunSettings)  # plots and trace are turned off
     calibrate: CalibrateSettings = field(default_factory=CalibrateSettings)
 
 
@@ -65,6 +68,10 @@ def write_calibration(found: Calibration, out: Path) -> dict[str, Any]:
 
 
 def describe(report: dict[str, Any], out: Path) -> str:
+    """The terminal report of a calibration: per channel the observed and fitted share (%)
+    and the fitted offset; the largest error in share points on fresh seeds; the
+    wait-sensitivity factor; and the command that runs the calibrated scenario from
+    ``out``."""
     lines = ["channel      observed   fitted   offset"]
     offsets = report["parameters"]["offsets"]
     for c, share in report["observed"].items():
@@ -79,6 +86,9 @@ def describe(report: dict[str, Any], out: Path) -> str:
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="calibrate")
 def main(cfg: DictConfig) -> None:
+    """``python -m sim.calibrate``: fit the composed scenario's choice model to the
+    observed shares, write calibration.json and scenario/calibrated.yaml to Hydra's run
+    folder and print the report; a user error ends it with one line and exit code 2."""
     with reported_errors():
         scenario, run = load(cfg)
         check_known_keys(cfg.calibrate, "calibrate")

@@ -77,6 +77,7 @@ class JobProgress:
             self.bar.update(self._done() - self.bar.n)
 
     def close(self) -> None:
+        """Stop polling, bring the bar to the final count of finished jobs, close it."""
         self.stopped.set()
         self.thread.join()
         self.bar.update(self._done() - self.bar.n)
@@ -98,6 +99,9 @@ class SweepCallback(Callback):
         return {**self.__dict__, "progress": None, "previous_sigint": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Before the first job: check the sweep settings once (a bad one ends the sweep
+        with one line and exit code 2), count the jobs for the progress bar, and make
+        Ctrl-C end the sweep with one line and exit code 130."""
         sweep_dir = Path(config.hydra.sweep.dir)
         from sim.cli.config import load_sweep
 
@@ -114,6 +118,10 @@ class SweepCallback(Callback):
             self.previous_sigint = signal.signal(signal.SIGINT, stop_on_interrupt)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """After the last job: write sweep.csv, sweep.parquet and sweep.json, warn once
+        about results not kept in the cache, draw the sweep's figures (``plots``) and list
+        the failed jobs.  Exits with code 1 when a job failed, fewer jobs were found than
+        launched, or the table could not be written."""
         if self.previous_sigint is not None:
             signal.signal(signal.SIGINT, self.previous_sigint)
         if self.progress is not None:

@@ -31,6 +31,9 @@ T = TypeVar("T")
 
 @dataclass
 class Config:
+    """The schema ``python -m sim`` composes (conf/config.yaml): a scenario, the run
+    settings and the sweep settings."""
+
     scenario: Any = MISSING  # typed by the scenario group's schema
     run: RunSettings = field(default_factory=RunSettings)
     sweep: SweepSettings = field(default_factory=SweepSettings)  # multirun jobs only
@@ -147,6 +150,7 @@ def load_sweep(cfg: DictConfig) -> SweepSettings:
 
 
 def in_multirun() -> bool:
+    """Whether Hydra runs this process as a job of a multirun (``-m``), not a single run."""
     return HydraConfig.get().mode == RunMode.MULTIRUN
 
 

@@ -83,6 +83,8 @@ def config_error_line(error: BaseException) -> str:
 
 
 def disk_full_line(error: OSError, run_dir: Optional[Path]) -> str:
+    """``<where>: no space left on device``, naming the file that failed, else the run
+    folder, else "the output folder"."""
     where = error.filename or run_dir or "the output folder"
     return f"{where}: no space left on device"
 

@@ -59,6 +59,10 @@ class SweepSettings:
 
 @dataclass(frozen=True)
 class JobRecord:
+    """What one job of a sweep did, as its job.json keeps it: the row the sweep table
+    reads.  ``config_hash`` is None for a job that failed before its config was checked;
+    a job restored from the cache keeps the original's ``seconds``."""
+
     job: int
     status: str  # ok | failed
     seconds: float  # computing the result (restored jobs keep the original's)
@@ -68,6 +72,7 @@ class JobRecord:
     cache_error: Optional[str] = None  # one line: why the results are not in the cache
 
     def as_dict(self) -> dict[str, Any]:
+        """The record as job.json holds it (``read_record`` reads it back)."""
         return {"job": self.job, "status": self.status, "seconds": self.seconds,
                 "config_hash": self.config_hash, "error": self.error,
                 "from_cache": self.from_cache, "cache_error": self.cache_error}

@@ -36,6 +36,8 @@ def _column(frame: pd.DataFrame, kpi: str) -> str | None:
 
 
 def numeric(frame: pd.DataFrame, key: str) -> bool:
+    """Whether column ``key`` can be an axis: numeric, with at least two distinct values
+    among the rows where it is set."""
     values = frame[key].dropna()
     return bool(len(values)) and pd.api.types.is_numeric_dtype(values) and values.nunique() > 1
 
@@ -78,6 +80,10 @@ def _grid(n: int, width: float = 3.6, height: float = 2.8) -> tuple[Figure, list
 
 def plot_against(frame: pd.DataFrame, key: str, others: list[str], kpis: list[str],
                  path: Path) -> None:
+    """A PNG at ``path`` with one panel per KPI: its mean against the swept parameter
+    ``key``, one line per combination of the ``others`` with its 95% CI band.  Past
+    MAX_LINES combinations, one line averaged over them and no band (a mean of intervals
+    is not an interval)."""
     fig, axes = _grid(len(kpis))
     groups = list(frame.groupby(others, dropna=False)) if others else [((), frame)]
     averaged = len(groups) > MAX_LINES  # then no band: a mean of intervals is not one
@@ -116,6 +122,9 @@ def _label(keys: list[str], values: Any) -> str:
 
 
 def plot_heatmaps(frame: pd.DataFrame, x: str, y: str, kpis: list[str], path: Path) -> None:
+    """A PNG at ``path`` with one heatmap per KPI over two swept numeric parameters (``x``
+    across, ``y`` up): each cell the mean over the jobs with those values (averaged over
+    any other swept parameter), labelled with its value."""
     fig, axes = _grid(len(kpis), 4.2, 3.4)
     for ax, kpi in zip(axes, kpis):
         col = _column(frame, kpi)
@@ -151,6 +160,9 @@ def pareto_front(cost: np.ndarray, diversion: np.ndarray) -> np.ndarray:
 
 
 def plot_cost_diversion(frame: pd.DataFrame, cost: str, diversion: str, path: Path) -> None:
+    """A PNG at ``path``: every job's ``cost`` against its ``diversion`` (%), labelled with
+    its job number, and the Pareto front (``pareto_front``) as a line; jobs missing either
+    value are left out."""
     data = frame[["job", cost, diversion]].dropna()
     c, d = data[cost].to_numpy(float), data[diversion].to_numpy(float)
     front = pareto_front(c, d)

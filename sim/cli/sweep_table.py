@@ -62,6 +62,10 @@ def register_app(name: str, columns: SweepColumns) -> None:
 
 
 def sim_results(job_dir: Path) -> dict[str, Any]:
+    """A ``python -m sim`` job's result columns, from its summary.json: each overall KPI as
+    ``<kpi>_mean``, ``<kpi>_ci_low``, ``<kpi>_ci_high`` and each channel KPI as
+    ``<channel>.<kpi>_mean``, ...; in months mode the last month's KPIs and
+    ``<channel>.active_mean``, ..."""
     summary = read_json(job_dir / "summary.json")
     return {**flatten(summary["kpis"]), **flatten(summary["channels"])}
 
@@ -106,6 +110,8 @@ def job_dirs(sweep_dir: Path) -> list[tuple[int, Path]]:
 
 
 def override_values(job_dir: Path, keys: list[str]) -> dict[str, Any]:
+    """The values a job gave the swept ``keys``, from its .hydra/overrides.yaml, typed as
+    Hydra parses them (3 an int, 0.5 a float); None for a key it did not override."""
     loaded = OmegaConf.to_container(OmegaConf.load(job_dir / ".hydra" / "overrides.yaml"),
                                     resolve=False)
     assert isinstance(loaded, list)
@@ -115,6 +121,10 @@ def override_values(job_dir: Path, keys: list[str]) -> dict[str, Any]:
 
 
 def sweep_table(sweep_dir: Path, app: str) -> pd.DataFrame:
+    """The sweep table: one row per job Hydra started under ``sweep_dir``, in job order
+    (columns in the module docstring); the ``app``'s result columns for the jobs that
+    succeeded.  A job without its ``complete`` marker is a failed row (UNFINISHED); a
+    result column of numbers is float, with NaN for an undefined KPI (null in JSON)."""
     keys = swept_keys(sweep_dir)
     rows = []
     for job, job_dir in job_dirs(sweep_dir):

@@ -60,6 +60,11 @@ class ChannelState:
                                      self.nominal_service_minutes)
 
     def start_processes(self) -> None:
+        """Start the channel's own SimPy processes: following its staffing schedule slot
+        by slot (not online), a breakdown-and-repair cycle per installed kiosk machine, its
+        planned outage windows and its random outages (online).  Each draws from its own
+        named stream (``breakdown/<channel>``, ``repair/<channel>``, ...).  ``Model.run``
+        calls it once, at minute 0."""
         spec, env = self.spec, self.env
         if spec.schedule and self.kind is not ChannelKind.online:
             env.process(self._follow_schedule())
@@ -135,6 +140,10 @@ class GuideState:
         self.free_at = [0.0] * spec.guides
 
     def try_book(self, now: float) -> bool:
+        """Book a free guide at minute ``now`` for ``minutes_per_guidance``; True if one was
+        free.  False outside the guides' hours (``start_minute`` to ``end_minute``) or when
+        every guide is busy.  The journey books before the customer decides, so an offer
+        declined still takes the guide's time."""
         spec = self.spec
         if not spec.start_minute <= now < spec.end_minute:
             return False

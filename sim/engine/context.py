@@ -57,6 +57,8 @@ class SegmentState:
     self_service_eligible: dict[str, bool] = field(default_factory=dict)
 
     def draw_type(self) -> str:
+        """The transaction type of a new arrival, drawn from the segment's mix (without a
+        draw when the mix has one type)."""
         if len(self.types) == 1:
             return self.types[0]
         return self.types[draw_index(self.type_shares, self.type_u())]
@@ -115,6 +117,9 @@ class JourneyContext:
 
     def record(self, customer: int, seg: str, ttype: str, channel: str, event: str,
                wait: float) -> None:
+        """Append a row to the trace (call only when ``run.trace`` is on): replication,
+        customer number, segment, transaction type, channel, the event (``arrive`` or the
+        visit's outcome), the minute now and the visit's wait in minutes."""
         assert self.trace is not None
         self.trace.append((self.replication, customer, seg, ttype, channel, event,
                            self.env.now, wait))

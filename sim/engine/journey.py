@@ -22,6 +22,18 @@ from sim.scenario import MINUTES_PER_HOUR, ChannelKind
 
 
 class Outcome(Enum):
+    """How one visit to a channel ended; the journey then ends or moves on (module docstring).
+
+    - ``served``: the transaction was done there (on a kiosk or online: self-service).
+    - ``served_ivr``: the IVR completed the call before any agent.
+    - ``balked``: left on arrival, finding ``balk_queue_length`` people waiting (online: a
+      full concurrency cap).
+    - ``abandoned``: left the queue when patience ran out.
+    - ``failed``: the attempt did not succeed (the success draw, e.g. a kiosk the customer
+      could not use) or an online channel was down.
+    - ``deflected``: took the IVR's offer of an online channel.
+    """
+
     served = "served"
     served_ivr = "served_ivr"  # the IVR completed the transaction: self-service
     balked = "balked"
@@ -35,6 +47,22 @@ Visit = Generator[simpy.Event, None, tuple[Outcome, float, Optional[Option]]]
 
 
 def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy.Event, None, None]:
+    """The SimPy process of one customer of segment ``seg`` who wants transaction ``ttype``
+    done, from arrival to the journey's end.
+
+    The customer chooses a channel (``choose``: a logit over utility minus the announced
+    wait, or the cheapest for a steered segment), then visits channels until one serves
+    them, the journey is lost, or ``switching.max_attempts`` visits are made (module
+    docstring: where each outcome leads).  Each visit updates its channel's statistics;
+    the journey's end updates the journey statistics (``m.journeys``, or the warm-up sink
+    for a journey that started before ``run.warmup_minutes``): completed or lost, on
+    self-service (kiosk, online, or ended in the IVR: diversion) or not, the flow (segment,
+    first choice, final channel or "lost"; first choice "none" when nothing was open), the
+    peak-end satisfaction in [0, 1] and the duration in minutes.
+
+    ``Model`` starts one per arrival (``env.process(journey(model, segment, type))``); it
+    reads only the ``JourneyContext``, not the Model that runs it.
+    """
     env = m.env
     start = env.now
     customer = m.next_customer

@@ -26,6 +26,8 @@ class QuantileSketch:
         self.bins: Counter[int] = Counter()
 
     def add(self, x: float) -> None:
+        """Count one value (a wait in minutes): at most 1e-12 as an exact zero, anything
+        larger in its log-spaced bin."""
         self.count += 1
         if x <= 1e-12:
             self.zeros += 1
@@ -166,6 +168,9 @@ class JourneyStats:
         self._last = 0.0
 
     def change_in_system(self, now: float, delta: int) -> None:
+        """The journeys in the system change by ``delta`` at minute ``now`` (+1 an arrival,
+        -1 an end, 0 to close the area at the horizon); the time-weighted area of their
+        number is kept from the warm-up on (``mean_in_system``: L of Little's law)."""
         start = self._last if self._last > self.warmup else self.warmup
         if now > start:
             self.system_area += self.in_system * (now - start)

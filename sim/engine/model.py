@@ -112,6 +112,9 @@ class Model(JourneyContext):
             t = seg.clock.next_after(t, seg.exp1())
 
     def run(self) -> None:
+        """Start the channels' processes and each segment's arrivals, advance the clock to
+        ``run.horizon_minutes`` and close the time-weighted areas.  Journeys still going at
+        the horizon stay unfinished (``in_progress_end``).  Call it once per Model."""
         for ch in self.channels.values():
             ch.start_processes()
         for seg in self.segments:

@@ -25,6 +25,25 @@ class Ticket:
 
 
 class ServerPool:
+    """The servers of one channel (tellers, kiosk machines, agents, or an online channel's
+    concurrency cap), whose number can change at any time, with a priority queue served
+    before a FIFO one.
+
+    ``capacity`` is the servers available now, ``busy`` those serving, ``waiting`` the live
+    tickets in the queues.  A customer first tries ``try_seize``; if no server is free,
+    ``join`` gives a Ticket whose ``event`` succeeds when a server is theirs (``leave_queue``
+    if their patience runs out first), and ``release`` ends a service.  ``set_capacity``
+    follows a staffing schedule or a kiosk breakdown; lowering it never interrupts a
+    service, so ``busy`` may exceed ``capacity`` until those customers are done.  A
+    ``ChannelStats`` watches the pool through ``on_change`` for its time-weighted areas.
+
+        >>> env = simpy.Environment()
+        >>> pool = ServerPool(env, capacity=1)
+        >>> pool.try_seize()            # True: the one server is now busy
+        >>> ticket = pool.join()        # the next customer queues
+        >>> pool.release()              # the server passes to them: ticket.event succeeds
+    """
+
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         self.env = env
         self.capacity = capacity
@@ -48,6 +67,10 @@ class ServerPool:
         return False
 
     def join(self, priority: bool = False) -> Ticket:
+        """Queue for a server (``priority``: in the queue served first, for the channel's
+        ``priority_segments``); yield the ticket's ``event``, which succeeds when service
+        starts.  Call it only after ``try_seize`` failed: joining does not look for a free
+        server, so a ticket taken beside one waits for the next release or capacity change."""
         self._on_change()
         ticket = Ticket(simpy.Event(self.env))
         (self._priority if priority else self._normal).append(ticket)
@@ -61,11 +84,16 @@ class ServerPool:
         self.waiting -= 1
 
     def release(self) -> None:
+        """A service ends: the server takes the next live ticket (priority queue first), or
+        leaves if the capacity fell below the servers busy."""
         self._on_change()
         self.busy -= 1
         self._dispatch()
 
     def set_capacity(self, capacity: int) -> None:
+        """Servers available from now on (a schedule's next slot, a machine down or
+        repaired): a rise starts waiting customers at once; a fall takes servers away only
+        as they finish their customers."""
         self._on_change()
         self.capacity = capacity
         self._dispatch()

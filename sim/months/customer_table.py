@@ -25,6 +25,10 @@ PER_CHANNEL = ("usage", "potential", "complaints")
 
 @dataclass(frozen=True)
 class CustomerTable:
+    """A checked customer table: one row per customer of the CSV, in file order, with one
+    column per channel of the scenario (in its order).  Months mode turns it into
+    preference scores with the field's formula (``ScoreWeights``)."""
+
     segment: np.ndarray  # index into the scenario's segments, per customer
     usage: np.ndarray  # customer x channel: uses
     potential: np.ndarray  # customer x channel: latent-fit flag in [0, 1]
@@ -32,6 +36,8 @@ class CustomerTable:
 
 
 def known_columns(channels: Sequence[str]) -> list[str]:
+    """The columns a customer table may have: ``customer_id``, ``segment`` and, for each
+    channel, ``usage_``, ``potential_`` and ``complaints_<channel>``."""
     return ["customer_id", "segment", *(f"{kind}_{c}" for kind in PER_CHANNEL for c in channels)]
 
 

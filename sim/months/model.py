@@ -73,12 +73,16 @@ class MonthRecord:
 
 @dataclass
 class Population:
+    """The customers of one months-mode replication and what they remember, one row per
+    customer (and one column per channel, in the scenario's order); ``Months.month``
+    updates it in place, month after month."""
+
     segment: np.ndarray  # segment index per customer
     score: np.ndarray  # customer x channel: preference, utility units
     satisfaction: np.ndarray  # peak-end memory per customer, in [0, 1]
     last_used: np.ndarray  # customer x channel: the last month (0-based) it was used, -1 never
     e_used: list[np.ndarray] = field(default_factory=list)  # per month: used an e-channel
-    ever_e: Optional[np.ndarray] = None
+    ever_e: Optional[np.ndarray] = None  # per customer: used an e-channel in any month so far
 
 
 class Months:
@@ -187,6 +191,16 @@ class Months:
         return boost, contacted, spend
 
     def month(self, month: int, trace: bool = False) -> MonthRecord:
+        """Simulate month ``month`` (0-based) of the population and return its KPIs.
+
+        The representative day with this month's habits (``conditions``), the campaigns'
+        contacts, then every customer's transactions (Poisson, the segment's monthly
+        frequency) choosing by their own scores, and learning: the scores of channels used
+        move with each visit's peak-end score, unused ones decay toward the segment's, and
+        the satisfaction memory is updated (module docstring).  It changes
+        ``self.population``, so months must run in order.  ``trace`` keeps every journey
+        (customer, first and final channel index, -1 for none).  ``churned`` and
+        ``churn_rate`` are NaN until CHURN_MONTHS months have passed."""
         a, p, rng = self.adoption, self.population, self.rng
         cond = self.conditions(month)
         boost, contacted, spend = self.contacts(month)
@@ -321,11 +335,18 @@ def _peak_end(peak_weight: float, worst: np.ndarray, last: np.ndarray) -> np.nda
 
 @dataclass
 class MonthsResult:
+    """A months run: each replication (an independent population) month by month.  Every
+    KPI gets a Student-t CI over replications (``kpi``, ``active``);
+    ``sim.months.outputs.write_months`` writes its files."""
+
     scenario: Scenario
     run: RunSettings
     replications: list[list[MonthRecord]]  # replication -> month
 
     def kpi(self, month: int, name: str) -> Estimate:
+        """KPI ``name`` (one of MONTHLY_KPIS) of month ``month`` (0-based) over replications,
+        its CI clipped to the KPI's range; NaN where undefined in every replication
+        (``churn_rate`` in the first months)."""
         return estimate((r[month].kpis[name] for r in self.replications),
                         bounds=kpi_range(name))
 
@@ -334,6 +355,7 @@ class MonthsResult:
         return list(self.scenario.channels)[index] if index >= 0 else "lost"
 
     def active(self, month: int, channel: str) -> Estimate:
+        """Customers who used ``channel`` in month ``month`` (0-based), over replications."""
         return estimate((float(r[month].active[channel]) for r in self.replications),
                         bounds=kpi_range(f"active.{channel}"))
 
