@@ -104,7 +104,7 @@ class PlanResult:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         if self.frontier:
-            write_frontier(self.frontier, out)
+            write_frontier(self.frontier, out, self.run.plots)
         staffing = staffing_rows(self.plan, self.data, self.checked)
         promotion = promotion_rows(self.plan, self.data)
         write_json(out / "plan.json", self.to_dict())
@@ -123,11 +123,12 @@ class PlanResult:
         return check_plan(self.scenario, self.plan, self.data, self.run, replications, progress)
 
 
-def write_frontier(rows: list[dict[str, Any]], out: Path) -> None:
-    """frontier.csv (one row per budget, ``frontier_rows``) and frontier.png in ``out``;
-    ``rows`` must not be empty."""
+def write_frontier(rows: list[dict[str, Any]], out: Path, plots: bool = True) -> None:
+    """frontier.csv (one row per budget, ``frontier_rows``) and, with ``plots``,
+    frontier.png in ``out``; ``rows`` must not be empty."""
     write_csv(out / "frontier.csv", rows, list(rows[0]))
-    plot_frontier(rows, out / "frontier.png")
+    if plots:
+        plot_frontier(rows, out / "frontier.png")
 
 
 def plan_scenario(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,

@@ -84,7 +84,7 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
                                progress=False if quiet else None)
     except NoPlan as no_plan:
         if no_plan.frontier:
-            write_frontier(no_plan.frontier, out)
+            write_frontier(no_plan.frontier, out, run_settings.plots)
         if no_plan.violations is not None:
             write_json(out / "infeasible.json", {"violations": [
                 {"constraint": v.constraint, "amount": v.amount} for v in no_plan.violations]})

@@ -9,7 +9,7 @@ import math
 from enum import Enum
 from typing import Any
 
-from sim.experiment import ESTIMATE_KEYS, Estimate, ExperimentResult, estimate
+from sim.experiment import CONFIDENCE, ESTIMATE_KEYS, Estimate, ExperimentResult, estimate
 from sim.kpis import HOURLY_KPIS, kpi_range
 from sim.scenario import MINUTES_PER_HOUR, RunSettings, Scenario
 
@@ -61,7 +61,7 @@ def summary(result: ExperimentResult) -> dict[str, Any]:
         "config_hash": config_hash(result.scenario, result.run),
         "horizon_minutes": result.run.horizon_minutes,
         "warmup_minutes": result.run.warmup_minutes,
-        "confidence": 0.95,
+        "confidence": CONFIDENCE,
         "kpis": {kpi: result.kpi(kpi).as_dict() for kpi in kpi_names},
         "channels": channels,
         "segments": {

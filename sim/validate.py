@@ -249,12 +249,18 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
         if seg.retry_delay is not None:
             validate_distribution(seg.retry_delay, f"{p}.retry_delay")
 
+    guided: dict[str, str] = {}  # branch -> the guide working there
     for gname, guide in scenario.lobby_guides.items():
         p = f"{prefix}.lobby_guides.{gname}"
         require(guide.branch in branches, f"{p}.branch", guide.branch, "no channel has this branch")
+        require(guide.branch not in guided, f"{p}.branch", guide.branch,
+                f"lobby_guides.{guided.get(guide.branch)} already works in this branch")
+        guided[guide.branch] = gname
         kiosk = channels.get(guide.kiosk)
         require(kiosk is not None and kiosk.kind is ChannelKind.kiosk, f"{p}.kiosk", guide.kiosk,
                  "not a kiosk channel of the scenario")
+        require(kiosk is None or kiosk.branch == guide.branch, f"{p}.kiosk", guide.kiosk,
+                 f"the kiosk is not in branch {guide.branch!r}")
         require(guide.guides >= 0, f"{p}.guides", guide.guides, "must be >= 0")
         _positive(f"{p}.minutes_per_guidance", guide.minutes_per_guidance)
         _non_negative(f"{p}.start_minute", guide.start_minute)

@@ -135,6 +135,14 @@ def test_an_online_outage_fails_every_attempt_during_it() -> None:
     assert min(channel_values(result, "online_banking", "failed")) > 0
 
 
+def test_overlapping_outages_keep_a_channel_down_until_the_last_one_ends() -> None:
+    """A short outage inside a long one must not bring the channel back up early."""
+    scenario, run = short_run(["scenario.channels.online_banking.outages=[{start_minute: 0, "
+                               "end_minute: 600}, {start_minute: 60, end_minute: 120}]"])
+    result = run_experiment(scenario, run, progress=False)
+    assert all(v == 0 for v in channel_values(result, "online_banking", "served"))
+
+
 def test_a_failed_self_service_attempt_falls_back_to_a_staffed_channel() -> None:
     scenario, run = short_run(["scenario.transactions.bill_payment.success.kiosk=0.0",
                                "scenario.transactions.bill_payment.success.online_banking=0.0",

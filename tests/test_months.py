@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -175,6 +176,21 @@ def test_a_customer_table_scores_each_customer_by_the_fields_formula(tmp_path) -
                                          counter + 0.5 * math.log(2)])
     assert (w.usage, w.potential, w.frequency_bonus, w.frequent_uses, w.complaint_penalty) == (
         0.5, 0.5, 0.3, 5, 0.7)
+
+
+def test_segments_given_by_rate_draw_customers_in_proportion_to_their_daily_arrivals() -> None:
+    """0.45 a minute over a 24-hour day is 648 transactions; at 2 a month that is 324 a
+    month per customer-weight, against 216 / 1 for a segment given a daily volume."""
+    scenario = town()
+    residents = scenario.segments["residents"]
+    scenario.segments["visitors"] = dataclasses.replace(
+        residents, arrivals=Arrivals(daily_volume=216.0, hourly_shape=[1.0] * 24))
+    scenario.adoption.transactions_per_month["visitors"] = 1.0
+    months = Months(scenario, RunSettings(horizon_minutes=240, replications=1, seed=2,
+                                          plots=False, months=1, customers=20_000), 0)
+    share = float(np.mean(months.population.segment == 0))
+    expected = (0.45 * 1440 / 2.0) / (0.45 * 1440 / 2.0 + 216.0 / 1.0)  # 0.6
+    assert abs(share - expected) <= Z * math.sqrt(expected * (1 - expected) / 20_000)
 
 
 def test_each_customer_remembers_the_last_month_they_used_each_channel() -> None:

@@ -338,3 +338,18 @@ def test_a_lobby_guide_starting_before_opening_is_refused() -> None:
     s = good()
     s.lobby_guides["g"].start_minute = -5.0
     assert str(refused(s)) == "scenario.lobby_guides.g.start_minute=-5.0: must be a finite number >= 0"
+
+
+def test_a_second_lobby_guide_in_one_branch_is_refused() -> None:
+    s = good()
+    s.lobby_guides["second"] = LobbyGuide(branch="main", kiosk="kiosk")
+    err = refused(s)
+    assert (err.path, err.value) == ("scenario.lobby_guides.second.branch", "main")
+
+
+def test_a_lobby_guide_sending_customers_to_another_branchs_kiosk_is_refused() -> None:
+    s = good()
+    s.channels["kiosk"].branch = "north"
+    s.channels["counter"].branch = "main"
+    err = refused(s)
+    assert (err.path, err.value) == ("scenario.lobby_guides.g.kiosk", "kiosk")

@@ -26,7 +26,8 @@ class ChannelState:
         self.staffed = not self.self_service
         self.nominal_service_minutes = nominal_service_minutes
         self.priority_segments = frozenset(spec.priority_segments)
-        self.up = True  # online: False during an outage
+        self.up = True  # online: False while any outage lasts
+        self.outages = 0  # outages under way (planned and random ones may overlap)
         self.scheduled = servers_at(spec, 0.0)
         self.down: set[int] = set()  # kiosk machines out of service, by index
         self.ivr: Optional[Sampler] = None
@@ -113,19 +114,23 @@ class ChannelState:
             self.down.discard(index)
             self._set_servers()
 
+    def _outage(self, minutes: float) -> Generator[simpy.Event, None, None]:
+        """Down for ``minutes``; up again only when no other outage is still under way."""
+        self.outages += 1
+        self.up = False
+        yield self.env.timeout(minutes)
+        self.outages -= 1
+        self.up = self.outages == 0
+
     def _planned_outage(self, start: float, end: float) -> Generator[simpy.Event, None, None]:
         yield self.env.timeout(start)
-        self.up = False
-        yield self.env.timeout(end - start)
-        self.up = True
+        yield from self._outage(end - start)
 
     def _random_outages(self, up_time: Sampler, repair: Sampler
                         ) -> Generator[simpy.Event, None, None]:
         while True:
             yield self.env.timeout(up_time())
-            self.up = False
-            yield self.env.timeout(repair())
-            self.up = True
+            yield from self._outage(repair())
 
 
 class GuideState:

@@ -38,6 +38,7 @@ from typing import Optional
 
 import numpy as np
 
+from sim.arrivals import expected_arrivals
 from sim.engine.model import Model
 from sim.experiment import Estimate, estimate, run_experiment
 from sim.kpis import kpi_range, ratio
@@ -45,6 +46,7 @@ from sim.months.customer_table import read_customer_table
 from sim.progress import Progress
 from sim.rng import day_seed, generator
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
+from sim.validate import day_minutes
 
 CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
 MONTHLY_KPIS = ("transactions", "e_channel_share", "penetration", "penetration_cumulative",
@@ -117,8 +119,13 @@ class Months:
             return self._table_population(Path(self.adoption.customer_table))
         a = self.adoption
         freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
-        volume = np.array([seg.arrivals.daily_volume or 1.0 for seg in self.scenario.segments.values()])
+        day = day_minutes(self.scenario)  # a rate profile's transactions a day, like a volume
+        volume = np.array([seg.arrivals.daily_volume if seg.arrivals.daily_volume is not None
+                           else expected_arrivals(seg.arrivals, day)
+                           for seg in self.scenario.segments.values()])
         weights = volume / np.maximum(freq, 1e-9)
+        if not weights.sum() > 0:  # nobody arrives anywhere: segments alike
+            weights = np.ones(len(weights))
         segment = self.rng.choice(len(self.segments), size=self.run.customers, p=weights / weights.sum())
         n = self.run.customers
         score = self.baseline[segment] + self.rng.normal(0.0, a.score_sd, (n, len(self.channels)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.experiment import ESTIMATE_KEYS
+from sim.experiment import CONFIDENCE, ESTIMATE_KEYS
 from sim.months.model import MONTHLY_KPIS, MonthsResult
 from sim.results import config_hash
 
@@ -35,7 +35,7 @@ def months_summary(result: MonthsResult) -> dict[str, Any]:
         "config_hash": config_hash(result.scenario, result.run),
         "months": result.run.months,
         "customers": result.run.customers,
-        "confidence": 0.95,
+        "confidence": CONFIDENCE,
         "kpis": {kpi: result.kpi(last, kpi).as_dict() for kpi in MONTHLY_KPIS},
         "channels": {c: {"active": result.active(last, c).as_dict()}
                      for c in result.scenario.channels},
