@@ -54,6 +54,7 @@ class OptimizeSettings:
     solver: SolverName = SolverName.highs
     time_limit_s: float = 60.0  # per solve, in seconds (finding a start with shifts included)
     gap: float = 0.005  # relative optimality gap at which the solver may stop
+    node_limit: Optional[int] = None  # branch-and-bound nodes before the solver stops (None: no limit)
     refine_iterations: int = 3  # simulate, add staff where targets are missed, re-solve
     frontier_budgets: List[float] = field(default_factory=list)  # frontier: one plan each
     segment_caps: Dict[str, float] = field(default_factory=dict)  # max self-service share,

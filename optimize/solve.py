@@ -40,7 +40,22 @@ class SolveResult:
     solver: str  # highs or cbc
 
 
-class _HiGHSWithStart(pulp.HiGHS):
+class _HiGHS(pulp.HiGHS):
+    """PuLP 3.3's HiGHS API class, reading a stop at ``mip_max_nodes`` as one at the time
+    limit: HiGHS reports it as kSolutionLimit, which PuLP's table of statuses lacks."""
+
+    def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:  # raised by the status lookup, after the values were read
+            if lp.solverModel.getModelStatus() != highspy.HighsModelStatus.kSolutionLimit:
+                raise
+        if lp.solverModel.getInfo().primal_solution_status == HIGHS_SOLUTION_FEASIBLE:
+            return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
+        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
+
+
+class _HiGHSWithStart(_HiGHS):
     """PuLP 3.3's HiGHS API class takes no start: hand HiGHS the variables' initial values."""
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
@@ -82,8 +97,9 @@ def make_solver(settings: OptimizeSettings, warm: bool = False) -> pulp.LpSolver
     common = {"msg": False, "timeLimit": settings.time_limit_s, "gapRel": settings.gap}
     if settings.solver is SolverName.highs:
         _swallow_highs_banner()
-        return _HiGHSWithStart(**common) if warm else pulp.HiGHS(**common)
-    return pulp.PULP_CBC_CMD(warmStart=warm, **common)
+        highs = _HiGHSWithStart if warm else _HiGHS
+        return highs(mip_max_nodes=settings.node_limit, **common)  # None: not passed
+    return pulp.PULP_CBC_CMD(warmStart=warm, maxNodes=settings.node_limit, **common)
 
 
 def solve(problem: pulp.LpProblem, settings: OptimizeSettings,

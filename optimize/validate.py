@@ -31,6 +31,8 @@ def validate_settings(s: OptimizeSettings, scenario: Scenario,
         require(b >= 0, f"{p}.frontier_budgets[{i}]", b, "must be >= 0")
     require(s.time_limit_s > 0, f"{p}.time_limit_s", s.time_limit_s, "must be > 0")
     require(0 <= s.gap < 1, f"{p}.gap", s.gap, "a relative gap lies in [0, 1)")
+    require(s.node_limit is None or s.node_limit >= 0, f"{p}.node_limit", s.node_limit,
+             "must be >= 0 (null: no limit)")
     require(s.refine_iterations >= 0, f"{p}.refine_iterations", s.refine_iterations, "must be >= 0")
     require(s.check_replications >= 0 and s.check_replications != 1, f"{p}.check_replications",
              s.check_replications, "0 (no check) or at least 2 for a confidence interval")

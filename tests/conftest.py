@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig
 
 from sim.cli.config import load, register_configs
 from sim.scenario import RunSettings, Scenario
@@ -18,7 +19,7 @@ SCENARIOS = sorted(p.stem for p in (CONF / "scenario").glob("*.yaml"))
 RUNS = sorted(p.stem for p in (CONF / "run").glob("*.yaml"))
 
 
-def compose_config(overrides: list[str] | None = None):  # type: ignore[no-untyped-def]
+def compose_config(overrides: list[str] | None = None) -> DictConfig:
     """The composed DictConfig for these command-line overrides."""
     register_configs()
     GlobalHydra.instance().clear()

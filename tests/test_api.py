@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS
 
 import sim
 from sim.io import json_safe
+from tests.conftest import ROOT, SCENARIOS
 
 
 def test_simulate_gives_the_command_lines_summary_for_the_same_settings(tmp_path: Path) -> None:

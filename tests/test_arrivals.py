@@ -7,9 +7,10 @@ Lambda the integral of the rate; the expected times below integrate the profile 
 from __future__ import annotations
 
 import math
-import signal
+import sys
 from contextlib import contextmanager
-from typing import Iterator
+from types import CodeType, FrameType
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 import pytest
@@ -84,32 +85,48 @@ def test_a_profile_that_is_zero_everywhere_never_arrives() -> None:
     assert ArrivalClock([0.0, 0.0, 0.0], 15.0).next_after(123.0, 0.001) == math.inf
 
 
-class _Hung(Exception):
+# what sys.settrace takes: called on each event, it returns the tracer for the frame's next
+Tracer = Callable[[FrameType, str, Any], Optional["Tracer"]]
+
+
+class _TooManySteps(Exception):
     pass
 
 
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise _Hung in the main thread after ``seconds`` of wall time (POSIX only)."""
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _Hung
+def _step_budget(code: CodeType, steps: int) -> Iterator[list[int]]:
+    """Count the lines that frames running ``code`` execute, and raise _TooManySteps in
+    them past ``steps``: a loop that would not end fails after a known amount of work,
+    whatever the machine's speed. Yields the count, as a one-element list."""
+    executed = [0]
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def count_lines(frame: FrameType, event: str, arg: Any) -> Tracer:
+        if event == "line":
+            executed[0] += 1
+            if executed[0] > steps:
+                raise _TooManySteps(f"{code.co_name} still running after {steps} lines")
+        return count_lines
+
+    def in_code(frame: FrameType, event: str, arg: Any) -> Tracer | None:
+        return count_lines if frame.f_code is code else None
+
+    previous = sys.gettrace()
+    sys.settrace(in_code)
     try:
-        yield
+        yield executed
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0.0)
-        signal.signal(signal.SIGALRM, previous)
+        sys.settrace(previous)
 
 
 def test_a_slot_length_that_is_not_exact_in_binary_still_gives_the_arrival() -> None:
     # k * slot // slot can round to k - 1 in floats (21.9 // 7.3 == 2.0); once this hung
     clock = ArrivalClock([1.0, 2.0, 3.0], 7.3)
-    # the first cycle holds 7.3 * (1 + 2 + 3) = 43.8; 0.5 more at rate 1 is half a minute
-    with _time_limit(0.5):  # the answer takes microseconds
+    # the first cycle holds 7.3 * (1 + 2 + 3) = 43.8; 0.5 more at rate 1 is half a minute:
+    # four slots visited, a few lines each, where a hang runs into the budget
+    with _step_budget(ArrivalClock.next_after.__code__, 200) as executed:
         t = clock.next_after(0.0, 43.8 + 0.5)
     assert t == pytest.approx(21.9 + 0.5, abs=1e-9)
+    assert 0 < executed[0] <= 200  # the budget counted the call, so a hang would have hit it
 
 
 def test_arrivals_per_slot_match_rate_times_slot_length_over_many_cycles() -> None:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim.calibration.fit import (
     fit_offsets,
@@ -24,7 +23,7 @@ from sim.calibration.fit import (
     transaction_log,
     with_parameters,
 )
-from sim.experiment import run_experiment
+from sim.experiment import ExperimentResult, run_experiment
 from sim.scenario import (
     Arrivals,
     Channel,
@@ -37,6 +36,7 @@ from sim.scenario import (
     TransactionType,
 )
 from sim.validate import ScenarioError
+from tests.conftest import ROOT, compose_scenario
 
 CHANNELS = ["counter", "kiosk", "web"]
 TRUE_OFFSETS = {"counter": 0.0, "kiosk": -0.4, "web": 0.3}
@@ -66,7 +66,8 @@ def branch() -> Scenario:
     )
 
 
-def served(result, channel: str) -> int:  # type: ignore[no-untyped-def]
+def served(result: ExperimentResult, channel: str) -> float:
+    """Customers the channel served over all replications (counts are kept as floats)."""
     return sum(r.channels[channel]["served"] for r in result.replications)
 
 
@@ -84,6 +85,7 @@ def test_the_share_contraction_recovers_the_offsets_that_made_the_shares() -> No
         assert tolerance < 0.25  # the test can tell offsets 0.25 apart
 
 
+@pytest.mark.slow  # 15-25 s: 20 traced days, then a fit that simulates at every step
 def test_a_transaction_log_recovers_the_wait_sensitivity() -> None:
     traced = RunSettings(horizon_minutes=240, replications=20, seed=11, plots=False, trace=True)
     truth = run_experiment(with_parameters(branch(), TRUE_OFFSETS, TRUE_WAIT_FACTOR), traced,
@@ -102,6 +104,7 @@ def test_a_transaction_log_recovers_the_wait_sensitivity() -> None:
     assert abs(fit.wait_factor - 1.0) > 0.5
 
 
+@pytest.mark.slow  # 10-20 s: the shipped calibration end to end, then its scenario run
 def test_the_shipped_report_is_fitted_within_one_point_and_runs_as_a_scenario(
         tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "sim.calibrate", f"hydra.run.dir={tmp_path}"],
@@ -141,7 +144,9 @@ def test_a_scenario_with_numpy_numbers_is_written_as_a_plain_yaml_scenario() -> 
 
     fitted = with_parameters(branch(), {"web": np.float64(0.25)}, np.float64(1.5))
     text = scenario_yaml(fitted)  # a numpy float here once crashed OmegaConf
-    segment = OmegaConf.create(text)["segments"]["walk_in"]
+    written = OmegaConf.create(text)
+    assert isinstance(written, DictConfig)  # a mapping at the top, as a scenario file is
+    segment = written["segments"]["walk_in"]
     assert segment["wait_sensitivity_per_minute"] == pytest.approx(0.3 * 1.5)
     assert segment["preference"]["web"] == pytest.approx(-0.5 + 0.25)
     assert "numpy" not in text
@@ -149,8 +154,6 @@ def test_a_scenario_with_numpy_numbers_is_written_as_a_plain_yaml_scenario() -> 
 
 def test_calibrating_against_a_log_with_the_wait_fit_writes_the_report_and_the_scenario(
         tmp_path: Path) -> None:
-    from conftest import compose_scenario
-
     scenario, run = compose_scenario(["scenario=telecom_hall", "run.replications=1",
                                       "run.horizon_minutes=240", "run.trace=true"])
     rows = transaction_log(run_experiment(scenario, run, progress=False),
@@ -170,6 +173,7 @@ def test_calibrating_against_a_log_with_the_wait_fit_writes_the_report_and_the_s
     report = json.loads((out / "calibration.json").read_text())
     factor = report["parameters"]["wait_sensitivity_factor"]
     written = OmegaConf.load(out / "scenario" / "calibrated.yaml")
+    assert isinstance(written, DictConfig)
     for name, segment in scenario.segments.items():
         assert written["segments"][name]["wait_sensitivity_per_minute"] == pytest.approx(
             segment.wait_sensitivity_per_minute * factor)

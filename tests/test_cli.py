@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
+from tests.conftest import ROOT
 
 OUTPUTS = ("summary.json", "channels.csv", "hourly.csv", "replications.csv", "flows.csv",
            "wait_by_hour.png", "volume_shares.png", "switching_flows.png")

@@ -63,7 +63,7 @@ def test_a_yaml_syntax_error_names_the_file_and_the_line_counted_from_1() -> Non
 def yaml_stream(text: str, name: str) -> object:
     """A stream that PyYAML names like a file (Hydra opens the config file)."""
     stream = io.StringIO(text)
-    stream.name = name  # type: ignore[misc]
+    stream.name = name
     return stream
 
 

@@ -7,13 +7,13 @@ import itertools
 import math
 
 import pytest
-from conftest import RUNS, SCENARIOS, compose_config, compose_scenario
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.experiment import run_experiment
 from sim.scenario import RunSettings, Scenario
 from sim.validate import ScenarioError, validate_run, validate_scenario
+from tests.conftest import RUNS, SCENARIOS, compose_config, compose_scenario
 
 SHORT_DAY_MINUTES = 120.0
 OUTCOMES = ("served", "abandoned", "balked", "failed", "deflected", "in_system_end")

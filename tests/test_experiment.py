@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import compose_scenario
 
 from sim.experiment import estimate, run_experiment
 from sim.kpis import HOURLY_KPIS, KPI_RANGES, NON_NEGATIVE, SHARE, kpi_range
 from sim.months.model import MONTHLY_KPIS
 from sim.results import hourly_table, summary
+from tests.conftest import compose_scenario
 
 T_975_1_DF = 12.706204736174698  # Student t quantile, 0.975 with one degree of freedom
 

@@ -17,7 +17,6 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 import pytest
-from conftest import CONF, ROOT
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf, open_dict
@@ -26,6 +25,8 @@ import sim.io
 from sim.cli.sweep import JOB_FILE, JobRecord, SweepSettings, read_record, run_job
 from sim.cli.sweep_table import UNFINISHED, sweep_table
 from sim.io import COMPLETE, write_json
+from tests.conftest import CONF, ROOT
+from tests.startup_hooks import startup_env
 
 SMALL = ["scenario=mmc", "run.replications=2", "run.horizon_minutes=240", "run.plots=false"]
 BASIC = ["hydra/launcher=basic"]
@@ -37,13 +38,14 @@ def python_m(app: str, args: list[str], cwd: Path = ROOT) -> subprocess.Complete
                           text=True, timeout=600)
 
 
-def start_sweep(tmp: Path, name: str, args: list[str]) -> subprocess.Popen[str]:
+def start_sweep(tmp: Path, name: str, args: list[str], env: dict[str, str] | None = None
+                ) -> subprocess.Popen[str]:
     """A sweep in a session of its own (as a terminal would run it), so that its processes
     can be found by session id and signalled as a group."""
     command = [sys.executable, "-m", "sim", "-m", f"hydra.sweep.dir={tmp / name}",
                f"sweep.cache_dir={tmp / 'cache'}", *args]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def session_processes(session: int) -> list[int]:
@@ -227,8 +229,12 @@ class AlmostFullDisk:
 def test_a_job_that_finds_the_disk_full_is_a_failed_record_naming_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_fdopen = os.fdopen
-    monkeypatch.setattr(sim.io.os, "fdopen",
-                        lambda fd, mode: AlmostFullDisk(real_fdopen(fd, mode), room=1000))
+
+    def fdopen_on_a_full_disk(fd: int, mode: str) -> AlmostFullDisk:
+        assert mode == "wb"  # sim.io writes bytes
+        return AlmostFullDisk(real_fdopen(fd, "wb"), room=1000)
+
+    monkeypatch.setattr(sim.io.os, "fdopen", fdopen_on_a_full_disk)
 
     def prepare(settings: SweepSettings) -> tuple[str, None]:
         return "0123456789abcdef", None
@@ -267,36 +273,39 @@ def test_an_unwritable_cache_keeps_every_jobs_results_and_warns_once(tmp_path: P
 
 # ---------------------------------------------------------------- killed and interrupted
 
-LONG = ["scenario=mmc", "run.replications=2", "run.horizon_minutes=4000", "run.plots=false",
-        "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", "scenario.servers=5,6,7,8"]
+PARALLEL = [*SMALL, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", "scenario.servers=5,6,7,8"]
 
 
 def test_killing_a_sweeps_main_process_ends_its_workers_and_a_rerun_finishes_the_table(
         tmp_path: Path) -> None:
-    process = start_sweep(tmp_path, "killed", LONG)
-    wait_until(lambda: finished_jobs(tmp_path / "killed") >= 1 or process.poll() is not None,
-               "the first job")
-    assert process.poll() is None, "the sweep ended before it could be killed"
+    # each of the two workers holds after its first job, watching its parent: the sweep
+    # cannot end before it is killed, nor a worker be between jobs when it is
+    held = startup_env(tmp_path, "hold_after_first_job")
+    process = start_sweep(tmp_path, "killed", PARALLEL, env=held)
+    wait_until(lambda: finished_jobs(tmp_path / "killed") == 2 or process.poll() is not None,
+               "each worker's first job")
+    assert process.poll() is None, process.communicate()
     assert len(session_processes(process.pid)) > 1  # the workers are there
     process.kill()  # SIGKILL to the main process only, not its group
-    process.communicate()
+    process.communicate(timeout=PATIENCE_SECONDS)  # the workers, ending, close its pipes
     wait_until(lambda: not session_processes(process.pid), "the workers to end")
     assert not (tmp_path / "killed" / "sweep.csv").exists()
 
-    rerun = start_sweep(tmp_path, "rerun", LONG)
+    rerun = start_sweep(tmp_path, "rerun", PARALLEL)
     _, stderr = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, stderr
     frame = pd.read_csv(tmp_path / "rerun" / "sweep.csv")
     assert sorted(frame["scenario.servers"]) == [5, 6, 7, 8]
     assert (frame["status"] == "ok").all() and (frame["journeys_mean"] > 0).all()
-    assert json.loads((tmp_path / "rerun" / "sweep.json").read_text())["from_cache"] >= 1
+    assert json.loads((tmp_path / "rerun" / "sweep.json").read_text())["from_cache"] == 2
 
 
 def test_ctrl_c_on_a_sweep_prints_one_line_and_exits_130(tmp_path: Path) -> None:
-    process = start_sweep(tmp_path, "s", LONG)
-    wait_until(lambda: finished_jobs(tmp_path / "s") >= 1 or process.poll() is not None,
-               "the first job")
-    assert process.poll() is None, "the sweep ended before it could be interrupted"
+    held = startup_env(tmp_path, "hold_after_first_job")  # the sweep cannot end by itself
+    process = start_sweep(tmp_path, "s", PARALLEL, env=held)
+    wait_until(lambda: finished_jobs(tmp_path / "s") == 2 or process.poll() is not None,
+               "each worker's first job")
+    assert process.poll() is None, process.communicate()
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
     _, stderr = process.communicate(timeout=600)
     assert process.returncode == 130

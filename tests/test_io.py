@@ -105,7 +105,7 @@ def test_a_failure_while_writing_the_temporary_file_removes_it_and_keeps_the_old
     path = tmp_path / "trace.csv"
     path.write_bytes(b"old\n")
     with pytest.raises(TypeError):
-        write_bytes_atomic(path, "not bytes")  # type: ignore[arg-type]
+        write_bytes_atomic(path, "not bytes")  # type: ignore[arg-type]  # wrong on purpose
     assert path.read_bytes() == b"old\n"
     assert leftovers(tmp_path, {"trace.csv"}) == []
 

@@ -27,7 +27,7 @@ def module_files() -> dict[str, Path]:
 def imported_names(path: Path) -> set[str]:
     """Every module name an import statement of the file names, at any depth (functions
     included), and for ``from a import b`` also ``a.b`` (b may be a module)."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)

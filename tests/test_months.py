@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -55,11 +56,11 @@ def run(scenario: Scenario, replications: int = 6, customers: int = 3000, trace:
     return run_months(scenario, settings, progress=False)
 
 
-def shares(result) -> np.ndarray:  # type: ignore[no-untyped-def]
+def shares(result: MonthsResult) -> np.ndarray:
     return np.array([result.kpi(m, "e_channel_share").mean for m in range(MONTHS)])
 
 
-def noise(result, month: int) -> float:  # type: ignore[no-untyped-def]
+def noise(result: MonthsResult, month: int) -> float:
     """Standard error of a month's mean share over the replications (independent
     populations): choice noise and the month's representative-day waits both count."""
     values = [r[month].kpis["e_channel_share"] for r in result.replications]
@@ -157,7 +158,7 @@ def _without_campaign() -> Scenario:
     return scenario
 
 
-def test_a_customer_table_scores_each_customer_by_the_fields_formula(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_customer_table_scores_each_customer_by_the_fields_formula(tmp_path: Path) -> None:
     table = tmp_path / "customers.csv"
     table.write_text("customer_id,segment,usage_web,potential_web,complaints_web,usage_counter\n"
                      "a,residents,0,0,0,10\n"

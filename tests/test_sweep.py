@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from sim.cli.sweep_plots import pareto_front
+from sim.io import COMPLETE
+from tests.conftest import ROOT
+from tests.startup_hooks import startup_env
 
 # a job takes a fraction of a second: M/M/5 at rho 0.9 for 4 simulated hours
 SMALL = ["scenario=mmc", "run.replications=2", "run.horizon_minutes=240", "run.plots=false"]
@@ -23,13 +23,11 @@ BASIC = ["hydra/launcher=basic"]  # in-process jobs: quicker to start than jobli
 
 
 def sweep(tmp: Path, name: str, args: list[str], cache: str = "cache", app: str = "sim",
-          wait: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen[str]:
+          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", app, "-m", f"hydra.sweep.dir={tmp / name}",
                f"sweep.cache_dir={tmp / cache}", *args]
-    if not wait:
-        return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)  # a safety net against a hang, not a measure
 
 
 def table(tmp: Path, name: str) -> pd.DataFrame:
@@ -121,33 +119,26 @@ def test_a_job_with_a_bad_value_is_a_failed_row_and_the_others_succeed(tmp_path:
     assert "job 0 failed" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_killed_sweep_resumed_ends_with_the_table_of_an_uninterrupted_one(
+def test_a_sweep_killed_while_storing_a_job_resumes_to_the_table_of_an_uninterrupted_one(
         tmp_path: Path) -> None:
-    args = [*SMALL, *BASIC, "run.horizon_minutes=1500", "scenario.servers=5,6,7",
-            "scenario.arrival_rate=4.0,4.5"]
+    args = [*SMALL, *BASIC, "scenario.servers=5,6,7", "scenario.arrival_rate=4.0,4.5"]
     assert sweep(tmp_path, "whole", args, cache="cache_whole").returncode == 0
 
-    process = sweep(tmp_path, "killed", args, wait=False)
-    assert isinstance(process, subprocess.Popen)
-    deadline = time.monotonic() + 120
-
-    def complete_entries() -> list[Path]:
-        folder = tmp_path / "cache" / "sim"
-        return [p for p in folder.iterdir() if not p.name.startswith(".")] if folder.exists() else []
-
-    while len(complete_entries()) < 2:  # kill during the third job (or its storing)
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    # SIGKILL at a known point: the third job's results half copied into the cache
+    killed = sweep(tmp_path, "killed", args, env=startup_env(tmp_path, "die_while_storing", 3))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert not (tmp_path / "killed" / "sweep.csv").exists()
-    entries = complete_entries()
-    assert all((p / "job.json").exists() for p in entries)  # complete entries only
-    assert 2 <= len(entries) < 6
+    assert sorted(p.parent.name for p in (tmp_path / "killed").glob(f"*/{COMPLETE}")) == ["0", "1"]
+    cache = tmp_path / "cache" / "sim"
+    entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 2  # only the complete ones, under their final names
+    assert all((p / "job.json").is_file() and (p / COMPLETE).is_file() for p in entries)
+    [torn] = [p for p in cache.iterdir() if p.name.startswith(".")]  # the third, cut short
+    assert (torn / "summary.json").is_file() and not (torn / "job.json").exists()
 
     resumed = sweep(tmp_path, "resumed", args)
     assert resumed.returncode == 0, resumed.stderr
-    assert json.loads((tmp_path / "resumed" / "sweep.json").read_text())["from_cache"] == len(entries)
+    assert json.loads((tmp_path / "resumed" / "sweep.json").read_text())["from_cache"] == 2
     pd.testing.assert_frame_equal(results(table(tmp_path, "resumed")),
                                   results(table(tmp_path, "whole")))
 

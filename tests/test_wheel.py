@@ -9,7 +9,7 @@ import sys
 import venv
 from pathlib import Path
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_the_wheel_installed_in_a_fresh_venv_runs_the_default_scenario_from_an_empty_folder(

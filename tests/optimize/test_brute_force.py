@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from instances import COSTS, CURVES, EFFECT, MIN_UNITS, SEGMENTS, STAFF_COST, small_instance
 
-from optimize.plan import extract_plan
+from optimize.plan import Plan, extract_plan
 from optimize.settings import Objective, OptimizeSettings, Shift, SolverName
+from optimize.solve import SolveResult
 from optimize.start import build_and_solve
 from sim import theory
+from tests.optimize.instances import COSTS, CURVES, EFFECT, MIN_UNITS, SEGMENTS, STAFF_COST, small_instance
 
 PAIRS = [(k, s) for k in CURVES for s in SEGMENTS]
 TOTAL = sum(seg.completed for seg in SEGMENTS.values())
@@ -80,9 +81,9 @@ def all_plans(base_staff: tuple[int, int], rule: str = "slot_by_slot"
     return out
 
 
-def milp(objective: Objective, budget: float, base_staff: tuple[int, int],  # type: ignore[no-untyped-def]
+def milp(objective: Objective, budget: float, base_staff: tuple[int, int],
          target: float | None = None, solver: SolverName = SolverName.highs,
-         rule: str = "slot_by_slot"):
+         rule: str = "slot_by_slot") -> tuple[SolveResult, Plan | None]:
     settings = OptimizeSettings(objective=objective, budget=budget, target_diversion=target,
                                 gap=0.0, solver=solver, check_replications=0,
                                 shifts=STAFF_RULES[rule][0])
@@ -100,7 +101,7 @@ def test_max_diversion_equals_the_best_plan_by_enumeration(budget: float,
     if not feasible:
         assert result.status == "infeasible" and plan is None
         return
-    assert result.status == "optimal"
+    assert result.status == "optimal" and plan is not None
     assert plan.diversion_predicted == pytest.approx(max(feasible), abs=1e-7)
     assert plan.spend["total"] <= budget + 1e-6
 
@@ -114,7 +115,7 @@ def test_max_diversion_with_shifts_equals_the_best_roster_plan_by_enumeration(
     if not feasible:
         assert result.status == "infeasible" and plan is None
         return
-    assert result.status == "optimal"
+    assert result.status == "optimal" and plan is not None
     assert plan.diversion_predicted == pytest.approx(max(feasible), abs=1e-7)
 
 
@@ -125,13 +126,14 @@ def test_min_cost_equals_the_cheapest_plan_by_enumeration(target: float, rule: s
                                                            base_staff: tuple[int, int]) -> None:
     reaching = [spend for d, spend in all_plans(base_staff, rule) if d >= target - 1e-12]
     result, plan = milp(Objective.min_cost, 0.0, base_staff, target, rule=rule)
-    assert result.status == "optimal"
+    assert result.status == "optimal" and plan is not None
     assert plan.spend["total"] == pytest.approx(min(reaching), abs=1e-6)
 
 
 def test_cbc_finds_the_same_optimum_as_highs() -> None:
     _, highs = milp(Objective.max_diversion, 200.0, (2, 3))
     _, cbc = milp(Objective.max_diversion, 200.0, (2, 3), solver=SolverName.cbc)
+    assert highs is not None and cbc is not None
     assert cbc.diversion_predicted == pytest.approx(highs.diversion_predicted, abs=1e-7)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import compose_scenario
 
 from optimize.data import PlanningData, build_planning_data
 from optimize.formulation import build
@@ -13,6 +12,7 @@ from optimize.plan import Plan, extract_plan
 from optimize.settings import Objective, OptimizeSettings
 from optimize.solve import solve
 from sim.experiment import run_experiment
+from tests.conftest import compose_scenario
 
 BUDGETS = [0.0, 100.0, 300.0, 600.0, 1000.0, 1500.0, 2500.0, 4000.0, 8000.0]
 

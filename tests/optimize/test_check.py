@@ -5,17 +5,19 @@ from __future__ import annotations
 import math
 
 import pytest
-from instances import small_instance
 
 from optimize.check import Check, raise_staff
+from optimize.data import PlanningData
 from optimize.formulation import build
-from optimize.plan import extract_plan
+from optimize.plan import Plan, extract_plan
 from optimize.settings import OptimizeSettings
 from optimize.solve import solve
-from sim.experiment import Estimate
+from sim.experiment import Estimate, ExperimentResult
+from sim.scenario import RunSettings, Scenario
+from tests.optimize.instances import small_instance
 
 
-def solved(data, budget: float = 400.0):  # type: ignore[no-untyped-def]
+def solved(data: PlanningData, budget: float = 400.0) -> Plan:
     settings = OptimizeSettings(budget=budget, gap=0.0, check_replications=0)
     model = build(data, settings, budget)
     result = solve(model.problem, settings)
@@ -24,7 +26,8 @@ def solved(data, budget: float = 400.0):  # type: ignore[no-untyped-def]
 
 def check_with(levels: dict[tuple[str, int], Estimate]) -> Check:
     return Check(diversion=Estimate(0.5, 0.4, 0.6, 5), service_levels={},
-                 hourly_service_level=levels, result=None)  # type: ignore[arg-type]
+                 hourly_service_level=levels,
+                 result=ExperimentResult(Scenario(), RunSettings(), []))  # not read here
 
 
 def test_only_hours_below_target_beyond_noise_count_as_missed() -> None:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 import optimize
 import sim
 from sim.io import json_safe
 from sim.scenario import RunSettings
+from tests.conftest import ROOT
 
 REFERENCE = ROOT / "tests" / "reference"
 

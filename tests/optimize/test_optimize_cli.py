@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 
 def run_optimize(args: list[str], out: Path) -> subprocess.CompletedProcess[str]:

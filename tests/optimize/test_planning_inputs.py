@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import compose_scenario
 
 from optimize.baseline import planning_baseline, required_schedules
 from optimize.data import build_planning_data, service_level
@@ -26,6 +25,7 @@ from sim.scenario import (
     Switching,
     TransactionType,
 )
+from tests.conftest import compose_scenario
 
 
 def hotline_world(agents: int = 12) -> Scenario:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import compose_scenario
 
 from optimize.settings import OptimizeSettings, Shift
 from optimize.validate import planning_slots, validate_settings, validate_shifts
 from sim.scenario import RunSettings
 from sim.validate import ScenarioError
+from tests.conftest import compose_scenario
 
 
 def refused_shifts(shifts: list[Shift], n_slots: int = 10) -> ScenarioError:
@@ -53,10 +53,12 @@ def test_shifts_that_fit_the_day_pass() -> None:
                                                                   starts=[0, 5])], 10)
 
 
-@pytest.mark.parametrize("field, value", [("budget", math.inf), ("gap", math.nan)])
-def test_a_non_finite_setting_is_refused(field: str, value: float) -> None:
+@pytest.mark.parametrize("settings, field, value", [
+    (OptimizeSettings(budget=math.inf), "budget", math.inf),
+    (OptimizeSettings(gap=math.nan), "gap", math.nan)])
+def test_a_non_finite_setting_is_refused(settings: OptimizeSettings, field: str, value: float
+                                         ) -> None:
     scenario, run = compose_scenario(["run.replications=2"])
-    settings = OptimizeSettings(**{field: value})
     with pytest.raises(ScenarioError) as info:
         validate_settings(settings, scenario, run)
     assert str(info.value) == f"optimize.{field}={value!r}: must be a finite number"
@@ -68,3 +70,12 @@ def test_an_infinite_frontier_budget_is_refused_naming_its_index() -> None:
     with pytest.raises(ScenarioError) as info:
         validate_settings(settings, scenario, run)
     assert info.value.path == "optimize.frontier_budgets[1]"
+
+
+def test_a_negative_node_limit_is_refused_and_none_or_zero_pass() -> None:
+    scenario, run = compose_scenario([])
+    with pytest.raises(ScenarioError) as info:
+        validate_settings(OptimizeSettings(node_limit=-1), scenario, run)
+    assert str(info.value) == "optimize.node_limit=-1: must be >= 0 (null: no limit)"
+    validate_settings(OptimizeSettings(node_limit=None), scenario, run)
+    validate_settings(OptimizeSettings(node_limit=0), scenario, run)

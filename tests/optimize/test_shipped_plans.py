@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS
+
+from tests.conftest import ROOT, SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

@@ -7,12 +7,12 @@ import itertools
 
 import pulp
 import pytest
-from instances import small_instance
 
-from optimize.formulation import build
+from optimize.formulation import Model, build
 from optimize.settings import Objective, OptimizeSettings, Shift
 from optimize.solve import solve
 from optimize.start import first_solution, roster
+from tests.optimize.instances import small_instance
 
 SHIFTS = [Shift("long", 4), Shift("short", 2)]
 N_SLOTS = 6
@@ -79,14 +79,29 @@ def test_first_solution_meets_every_constraint_of_the_shift_model(
     assert staff[0] == staff[1] > 0  # everybody works both slots
 
 
-def test_a_time_limited_solve_from_the_start_returns_the_start_or_better() -> None:
+def stopped_at_once() -> tuple[Model, OptimizeSettings, dict[str, float]]:
+    """A shift model, its first solution, and settings whose solves stop before the first
+    branch-and-bound node (a count of work, not of time: the same on any machine)."""
     settings = OptimizeSettings(objective=Objective.min_cost, target_diversion=0.38,
                                 shifts=[Shift("both", 2)], check_replications=0)
     m = build(small_instance((2, 3)), settings, 0.0)
     start = first_solution(m, settings, 0.0)
     assert start is not None
-    # the main solve stopped at once: what it returns is the start or better, never nothing
-    result = solve(m.problem, dataclasses.replace(settings, time_limit_s=0.001), start)
-    assert result.has_solution and result.status in ("optimal", "feasible")
+    return m, dataclasses.replace(settings, node_limit=0), start
+
+
+def test_a_solve_stopped_at_once_from_the_start_returns_the_start() -> None:
+    m, stopped, start = stopped_at_once()
+    result = solve(m.problem, stopped, start)
+    assert result.has_solution and result.status == "feasible"  # stopped, nothing proved
     start_cost = sum(a * start.get(v.name, 0.0) for v, a in m.problem.objective.items())
-    assert result.objective is not None and result.objective <= start_cost + 1e-6
+    assert result.objective == pytest.approx(start_cost, abs=1e-6)
+    for v in m.problem.variables():
+        assert v.varValue == pytest.approx(start.get(v.name, 0.0), abs=1e-9), v.name
+
+
+def test_a_solve_stopped_at_once_without_a_start_has_no_solution() -> None:
+    m, stopped, _ = stopped_at_once()
+    result = solve(m.problem, stopped)
+    assert not result.has_solution and result.status == "no_solution"
+    assert result.objective is None

@@ -31,11 +31,11 @@ import math
 from dataclasses import dataclass
 
 import pytest
-from agreement import compare
-from conftest import compose_scenario
 
 from sim import theory
 from sim.experiment import run_experiment
+from tests.conftest import compose_scenario
+from tests.validation.agreement import compare
 
 REPLICATIONS = 20
 KPIS = ("abandon_rate", "wait_mean", "p_wait", "mean_queue_length", "service_level")

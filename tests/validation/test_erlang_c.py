@@ -46,11 +46,11 @@ import math
 from dataclasses import dataclass
 
 import pytest
-from agreement import compare
-from conftest import compose_scenario
 
 from sim import theory
 from sim.experiment import run_experiment
+from tests.conftest import compose_scenario
+from tests.validation.agreement import compare
 
 REPLICATIONS = 20
 TARGET_MINUTES = 1.0  # the counter's target_wait_minutes in conf/scenario/mmc.yaml

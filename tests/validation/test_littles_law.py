@@ -30,12 +30,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from conftest import compose_scenario
 from scipy import stats
 
 from sim.arrivals import rate_profile
 from sim.experiment import run_experiment
 from sim.scenario import ChannelKind
+from tests.conftest import compose_scenario
 
 ALPHA = 0.05
 DAY_MINUTES = 600.0
