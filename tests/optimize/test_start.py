@@ -8,7 +8,7 @@ import itertools
 import pulp
 import pytest
 
-from optimize.formulation import Model, build
+from optimize.formulation import Formulation, build
 from optimize.settings import Objective, OptimizeSettings, Shift
 from optimize.solve import solve
 from optimize.start import first_solution, roster
@@ -79,7 +79,7 @@ def test_first_solution_meets_every_constraint_of_the_shift_model(
     assert staff[0] == staff[1] > 0  # everybody works both slots
 
 
-def stopped_at_once() -> tuple[Model, OptimizeSettings, dict[str, float]]:
+def stopped_at_once() -> tuple[Formulation, OptimizeSettings, dict[str, float]]:
     """A shift model, its first solution, and settings whose solves stop before the first
     branch-and-bound node (a count of work, not of time: the same on any machine)."""
     settings = OptimizeSettings(objective=Objective.min_cost, target_diversion=0.38,
