@@ -32,6 +32,16 @@ def save_figure(fig: Figure, path: Path) -> None:
     write_bytes_atomic(path, buffer.getvalue())
 
 
+def ci_band(rows: Rows, scale: float = 1.0, floor: float = -math.inf
+            ) -> tuple[list[float], list[float]]:
+    """The (low, high) edges of a 95% CI band over ``rows`` (mean, ci_low, ci_high), times
+    ``scale``; where an interval is undefined (NaN: one replication) the band closes on the
+    mean. ``floor``: a bound the quantity never crosses (a wait is never negative)."""
+    low = [scale * max(floor, r["mean"] if math.isnan(r["ci_low"]) else r["ci_low"]) for r in rows]
+    high = [scale * (r["mean"] if math.isnan(r["ci_high"]) else r["ci_high"]) for r in rows]
+    return low, high
+
+
 def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
     """Mean wait in queue per clock hour for each channel that has a queue, with 95% CI."""
     fig, ax = new_figure(8, 4.5)
@@ -42,10 +52,7 @@ def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
             continue
         hours = [r["hour"] for r in mine]
         ax.plot(hours, [r["mean"] for r in mine], marker="o", label=name)
-        # a wait is never negative, whatever the symmetric t interval says
-        low = [max(0.0, r["ci_low"]) if not math.isnan(r["ci_low"]) else r["mean"] for r in mine]
-        high = [r["ci_high"] if not math.isnan(r["ci_high"]) else r["mean"] for r in mine]
-        ax.fill_between(hours, low, high, alpha=0.2)
+        ax.fill_between(hours, *ci_band(mine, floor=0.0), alpha=0.2)
     ax.set_xlabel("hour of day")
     ax.set_ylabel("mean wait in queue (minutes)")
     ax.set_title("Wait by hour (95% CI)")

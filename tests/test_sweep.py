@@ -139,6 +139,7 @@ def test_a_sweep_killed_while_storing_a_job_resumes_to_the_table_of_an_uninterru
     resumed = sweep(tmp_path, "resumed", args)
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads((tmp_path / "resumed" / "sweep.json").read_text())["from_cache"] == 2
+    assert not torn.exists()  # the killed process's temporary folder was cleared away
     pd.testing.assert_frame_equal(results(table(tmp_path, "resumed")),
                                   results(table(tmp_path, "whole")))
 

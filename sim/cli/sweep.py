@@ -101,7 +101,8 @@ def exit_with_parent(poll_seconds: float = PARENT_POLL_SECONDS) -> None:
     whose parent, a shell, may well go first (``nohup``).
     """
     global _watching_parent
-    if _watching_parent or multiprocessing.parent_process() is None:
+    launcher = multiprocessing.parent_process()
+    if _watching_parent or launcher is None:
         return
     _watching_parent = True
     if threading.current_thread() is threading.main_thread():
@@ -110,7 +111,9 @@ def exit_with_parent(poll_seconds: float = PARENT_POLL_SECONDS) -> None:
     # the resource tracker; a worker the launcher stops (SIGKILL) never unregisters it and
     # the tracker warns of a leak. A job's bars are off, and one process needs one thread lock.
     tqdm.set_lock(threading.RLock())
-    parent = os.getppid()
+    # the launcher's pid as recorded when the worker was spawned, not os.getppid() now: a
+    # launcher killed before this job began has already left the worker to init
+    parent = launcher.pid if launcher.pid is not None else os.getppid()
     threading.Thread(target=_exit_when_orphaned, args=(parent, poll_seconds), daemon=True,
                      name="exit-with-parent").start()
 
@@ -179,6 +182,7 @@ def _store(out: Path, entry: Path, record: JobRecord) -> Optional[str]:
     tmp = entry.parent / f".{entry.name}.{os.getpid()}.tmp"
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphaned_temporaries(entry.parent)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         for path in _result_files(out):
@@ -195,6 +199,25 @@ def _store(out: Path, entry: Path, record: JobRecord) -> Optional[str]:
     except OSError:  # another job renamed the same config's entry first: it is as good
         shutil.rmtree(tmp, ignore_errors=True)
     return None
+
+
+def _remove_orphaned_temporaries(folder: Path) -> None:
+    """Remove the temporary folders (``.<hash>.<pid>.tmp``) of jobs whose process is gone:
+    a job killed while storing leaves one that no later job would ever rename."""
+    for tmp in folder.glob(".*.tmp"):
+        pid = tmp.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _restore(entry: Path, out: Path, job: int) -> JobRecord:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-from sim.plots import Rows, new_figure, save_figure
+from sim.plots import Rows, ci_band, new_figure, save_figure
 
 
 def plot_monthly(monthly: Rows, targets: dict[str, float], path: Path) -> None:
@@ -19,9 +18,7 @@ def plot_monthly(monthly: Rows, targets: dict[str, float], path: Path) -> None:
         rows = [r for r in monthly if r["kpi"] == kpi]
         months = [r["month"] for r in rows]
         line, = ax.plot(months, [100 * r["mean"] for r in rows], marker="o", label=label)
-        low = [100 * (r["mean"] if math.isnan(r["ci_low"]) else r["ci_low"]) for r in rows]
-        high = [100 * (r["mean"] if math.isnan(r["ci_high"]) else r["ci_high"]) for r in rows]
-        ax.fill_between(months, low, high, alpha=0.15, color=line.get_color())
+        ax.fill_between(months, *ci_band(rows, scale=100.0), alpha=0.15, color=line.get_color())
         if kpi in targets:
             ax.axhline(100 * targets[kpi], ls="--", color=line.get_color(),
                        label=f"target: {label.split(' (')[0]} {targets[kpi]:.0%}")
