@@ -293,6 +293,7 @@ class RunSettings:
     seed: int = 20261123
     trace: bool = False  # keep a per-visit record (trace.csv); off streams statistics only
     plots: bool = True
+    workers: int = 1  # processes the replications run on; results do not depend on it
     mode: Mode = Mode.day
     months: int = 12  # run.mode=months
     customers: int = 20000  # run.mode=months: the population sampled

@@ -148,8 +148,11 @@ class Months:
                 for k, c in enumerate(self.channels):
                     seg.preference[c] = seg.preference.get(c, 0.0) + float(drift[k])
         day_seed = np.random.SeedSequence([self.run.seed, self.replication, month, 1])
+        # a representative day is a couple of replications: in this process, whatever
+        # run.workers says (handing them to a pool would cost more than it saves)
         day_run = dataclasses.replace(self.run, replications=self.adoption.day_replications,
-                                      seed=int(day_seed.generate_state(1)[0]), trace=False)
+                                      seed=int(day_seed.generate_state(1)[0]), trace=False,
+                                      workers=1)
         result = run_experiment(shifted, day_run, progress=False)
 
         def channel_mean(kpi: str) -> np.ndarray:
