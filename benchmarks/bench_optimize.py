@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import importlib
 import math
 import os
 import platform
@@ -73,7 +74,6 @@ import pulp  # noqa: E402
 from tables import table  # noqa: E402
 
 import optimize.data as planning  # noqa: E402
-import optimize.solve as solving  # noqa: E402
 from optimize.curves import breakpoints  # noqa: E402
 from optimize.data import (  # noqa: E402
     CampaignSegment,
@@ -87,6 +87,10 @@ from optimize.settings import Objective, OptimizeSettings, Shift, SolverName  # 
 from optimize.solve import SolveResult, solve  # noqa: E402
 from optimize.start import first_solution, roster  # noqa: E402
 from sim.scenario import ChannelKind, ResponseCurve, ResponseKind  # noqa: E402
+
+# the module: `import optimize.solve as ...` gives the API's function optimize.solve, which
+# the package binds under the same name
+solving = importlib.import_module("optimize.solve")
 
 GAP_TARGET = 0.005
 SECONDS_TARGET = 10.0
@@ -174,15 +178,16 @@ def shared_staffing_tables() -> Iterator[None]:
     original = planning.highest_rate
 
     @functools.cache
-    def cached(staff: int, mean: float, patience: float, wait: float, share: float) -> float:
-        return original(staff, mean, patience, wait, share, upper=cached_upper[0])
+    def cached(staff: int, mean: float, patience: float, wait: float, share: float,
+               scv: float) -> float:
+        return original(staff, mean, patience, wait, share, upper=cached_upper[0], scv=scv)
 
     cached_upper = [0.0]
 
     def highest_rate(staff: int, mean: float, patience: float, wait: float, share: float,
-                     upper: float) -> float:
+                     upper: float, scv: float = 1.0) -> float:
         cached_upper[0] = upper
-        return cached(staff, mean, patience, wait, share)
+        return cached(staff, mean, patience, wait, share, scv)
 
     planning.highest_rate = highest_rate  # type: ignore[assignment]
     try:

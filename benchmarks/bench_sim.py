@@ -5,11 +5,15 @@ Measures, and prints as a plain-text table:
 (a) bare SimPy: the fastest honest M/M/c loop - one ``simpy.Resource``, a Poisson source
     process, one process per customer that requests a server, times out for an
     exponential service and releases it; draws from Python's ``random``; no statistics.
-(b) this model on ``scenario=mmc`` with the same c, lambda and mu (read from the composed
-    scenario): ``Model(scenario, run, r)`` then ``simulate_replication``, set-up included;
-    customers are the ``journeys`` KPI (warm-up 0, so every arrival counts).
-(c) ``scenario=bank_branch`` (switching on, lobby guide, breakdowns, outage) as shipped:
-    one 10-hour day per replication, set-up included, customers = ``journeys``.
+(b) this model on the shipped ``mmc`` scenario with the same c, lambda and mu (read from
+    the scenario ``sim.load_scenario`` gives): ``Model(scenario, run, r)`` then
+    ``simulate_replication``, set-up included; customers are the ``journeys`` KPI (warm-up
+    0, so every arrival counts).
+(c) ``bank_branch`` (switching on, lobby guide, breakdowns, outage) as shipped: one
+    10-hour day per replication, set-up included, customers = ``journeys``.
+(d) the Python API's ``sim.simulate`` on ``bank_branch``: wall time of its replications on
+    one process and on ``WORKERS`` (``workers=``), interleaved, and whether the two give
+    the same summary to the byte (they must).
 
 (a) and (b) run interleaved in one process (alternating which goes first), several
 repeats; the table gives the median customers per wall-second and the spread.
@@ -55,21 +59,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even without `pip install -e .`
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/tables.py
 
-from hydra import compose, initialize_config_dir  # noqa: E402
-from hydra.core.global_hydra import GlobalHydra  # noqa: E402
 from tables import table  # noqa: E402
 
-from sim.cli.config import load, register_configs  # noqa: E402
+import sim  # noqa: E402
 from sim.engine.model import Model  # noqa: E402
 from sim.experiment import simulate_replication  # noqa: E402
+from sim.io import json_safe  # noqa: E402
 from sim.scenario import MMCScenario, RunSettings, Scenario  # noqa: E402
+from sim.validate import validate_run, validate_size  # noqa: E402
 
-CONF = ROOT / "conf"
 RATIO_TARGET = 0.5
 MEMORY_TARGET_MB = 300.0
 MEMORY_CUSTOMERS = (100_000, 300_000, 1_000_000)
 MEMORY_CUSTOMERS_QUICK = (10_000, 30_000, 100_000)
 BASELINE_CUSTOMERS = 1_000
+WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -79,28 +83,32 @@ class Sizes:
     bank_replications: int  # days per timed run of (c)
     bank_repeats: int
     memory_customers: tuple[int, ...]
+    workers_replications: tuple[int, ...]  # replications per sim.simulate call of (d)
+    workers_repeats: int  # interleaved pairs (workers=1, workers=WORKERS) per size
 
 
 FULL = Sizes(mmc_customers=100_000, repeats=9, bank_replications=40, bank_repeats=5,
-             memory_customers=MEMORY_CUSTOMERS)
+             memory_customers=MEMORY_CUSTOMERS, workers_replications=(20, 100),
+             workers_repeats=5)
 QUICK = Sizes(mmc_customers=10_000, repeats=3, bank_replications=5, bank_repeats=2,
-              memory_customers=MEMORY_CUSTOMERS_QUICK)
+              memory_customers=MEMORY_CUSTOMERS_QUICK, workers_replications=(20,),
+              workers_repeats=2)
 
 
 # --------------------------------------------------------------------------- set-up
 
-def compose_scenario(overrides: list[str]) -> tuple[Scenario, RunSettings]:
-    """Typed, validated Scenario and RunSettings from the shipped configs (as ``python -m sim``)."""
-    register_configs()
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=overrides)
-    GlobalHydra.instance().clear()
-    return load(cfg)
+def shipped(name: str, **run: float) -> tuple[Scenario, RunSettings]:
+    """A shipped scenario from the Python API and validated RunSettings (``run`` changes
+    the defaults of ``python -m sim``; plots off)."""
+    scenario = sim.load_scenario(name)
+    settings = RunSettings(plots=False, **run)  # type: ignore[arg-type]
+    validate_run(settings)
+    validate_size(scenario, settings)
+    return scenario, settings
 
 
 def mmc_parameters(scenario: Scenario) -> tuple[int, float, float]:
-    """(c, lambda, mu) of the composed mmc scenario."""
+    """(c, lambda, mu) of the mmc scenario."""
     assert isinstance(scenario, MMCScenario)
     return scenario.servers, scenario.arrival_rate, scenario.service_rate
 
@@ -112,8 +120,7 @@ def mmc_horizon(scenario: Scenario, customers: int) -> float:
 
 
 def mmc_run(horizon: float) -> tuple[Scenario, RunSettings]:
-    return compose_scenario(["scenario=mmc", f"run.horizon_minutes={horizon}",
-                             "run.warmup_minutes=0", "run.replications=1", "run.plots=false"])
+    return shipped("mmc", horizon_minutes=horizon, warmup_minutes=0.0, replications=1)
 
 
 # --------------------------------------------------------------------------- workloads
@@ -217,7 +224,7 @@ def bench_mmc(sizes: Sizes) -> tuple[Throughput, Throughput, list[float], tuple[
 
 def bench_bank(sizes: Sizes) -> tuple[Throughput, float]:
     """(c): repeats of ``bank_replications`` days; also the median set-up ms per day."""
-    scenario, run = compose_scenario(["scenario=bank_branch", "run.plots=false"])
+    scenario, run = shipped("bank_branch")
     assert scenario.switching.enabled, "bank_branch is meant to run with switching on"
     model_run(scenario, run, 999)  # warm-up
     bank = Throughput(f"(c) model, scenario=bank_branch ({run.horizon_minutes:g}-min days)")
@@ -236,6 +243,50 @@ def bench_bank(sizes: Sizes) -> tuple[Throughput, float]:
         print(f"  bank repeat {i + 1}/{sizes.bank_repeats}: {bank.rates[-1]:9,.0f}/s",
               file=sys.stderr, flush=True)
     return bank, statistics.median(setup_ms)
+
+
+@dataclass
+class WorkersRow:
+    replications: int
+    serial: list[float] = field(default_factory=list)  # wall s of sim.simulate, workers=1
+    parallel: list[float] = field(default_factory=list)  # the same with workers=WORKERS
+    identical: bool = True  # every pair gave the same summary, byte for byte
+
+
+def bench_workers(sizes: Sizes) -> tuple[list[WorkersRow], float]:
+    """(d): ``sim.simulate`` on bank_branch with workers=1 and workers=WORKERS, alternating
+    which goes first; also the wall seconds of the first parallel call, which starts the
+    pool of worker processes (later calls reuse it)."""
+    scenario = sim.load_scenario("bank_branch")
+
+    def call(replications: int, workers: int) -> tuple[str, float]:
+        gc.collect()
+        start = time.perf_counter()
+        result = sim.simulate(scenario, replications=replications, plots=False,
+                              workers=workers)
+        seconds = time.perf_counter() - start
+        return json.dumps(json_safe(result.summary()), allow_nan=False), seconds
+
+    _, cold = call(WORKERS, WORKERS)  # one replication per worker: the pool's start-up
+    rows = []
+    for replications in sizes.workers_replications:
+        row = WorkersRow(replications)
+        for i in range(sizes.workers_repeats):
+            order = [1, WORKERS] if i % 2 == 0 else [WORKERS, 1]
+            texts = {}
+            for workers in order:
+                texts[workers], seconds = call(replications, workers)
+                (row.serial if workers == 1 else row.parallel).append(seconds)
+            row.identical &= texts[1] == texts[WORKERS]
+            print(f"  workers {replications} replications, repeat {i + 1}/"
+                  f"{sizes.workers_repeats}: 1 worker {row.serial[-1]:.2f} s, {WORKERS} "
+                  f"workers {row.parallel[-1]:.2f} s", file=sys.stderr, flush=True)
+        rows.append(row)
+    return rows, cold
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f} - {max(values):.2f})"
 
 
 @dataclass
@@ -294,6 +345,10 @@ def throughput_row(t: Throughput) -> list[str]:
             f"{min(rates):,.0f} - {max(rates):,.0f}", f"{t.median_cpu_rate:,.0f}"]
 
 
+def run_day_minutes() -> float:
+    return RunSettings().horizon_minutes
+
+
 def command_line() -> str:
     argv = getattr(sys, "orig_argv", None) or [sys.executable, *sys.argv]
     return shlex.join(argv)
@@ -333,6 +388,21 @@ def main(argv: Sequence[str] | None = None) -> None:
           f"range {min(ratios):.3f} - {max(ratios):.3f}")
     print(f"bank_branch: median Model() set-up {setup_ms:.1f} ms per day, "
           f"{statistics.median(bank.customers) / sizes.bank_replications:,.0f} customers per day")
+
+    load_before = os.getloadavg()[0]
+    rows, cold = bench_workers(sizes)
+    print(f"\n(d) sim.simulate(bank_branch, {run_day_minutes():g}-min days): replications on 1 "
+          f"and on {WORKERS} processes (wall s, median (min - max) of {sizes.workers_repeats}); "
+          f"1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
+          f"(this script accounts for about 1 before and {WORKERS} during; the rest is "
+          f"other processes, which take the cores a speed-up needs)")
+    print(table(["replications", "workers=1 s", f"workers={WORKERS} s", "speed-up (medians)",
+                 "same summary"],
+                [[str(r.replications), spread(r.serial), spread(r.parallel),
+                  f"{statistics.median(r.serial) / statistics.median(r.parallel):.2f}",
+                  "yes" if r.identical else "NO"] for r in rows]))
+    print(f"first call with workers={WORKERS} ({WORKERS} replications), which starts the pool: "
+          f"{cold:.2f} s")
 
     if args.skip_memory:
         return

@@ -6,17 +6,22 @@
     >>> result.summary()["kpis"]["diversion_rate"]      # {"mean", "ci_low", "ci_high"}
     >>> result.tables()["hourly"]                        # a tidy pandas DataFrame
     >>> result.write("what_if")                          # the command line's files and plots
+    >>> sim.simulate(scenario, replications=40, workers=2)  # the same numbers, on 2 processes
+    >>> fitted = sim.calibrate_scenario(sim.load_scenario("telecom_2009"))
+    >>> fitted.report["max_abs_error"], fitted.scenario  # calibration.json, the fitted Scenario
 
-The same seed gives the same numbers as ``python -m sim`` with the same settings: both go
-through one schema (``sim.scenario``), one validation and one experiment runner.
+The same seed gives the same numbers as ``python -m sim`` (``python -m sim.calibrate``) with
+the same settings: both go through one schema (``sim.scenario``), one validation and one
+experiment runner.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
+from sim.calibration.study import CalibrateSettings, Calibration, calibrate, validate_settings
 from sim.experiment import ExperimentResult, run_experiment
 from sim.outputs import write_outputs
 from sim.paths import conf_dir
@@ -81,20 +86,104 @@ class SimulationResult:
         return out
 
 
+def make_run_settings(replications: int, seed: int, horizon_minutes: Optional[float],
+                      warmup_minutes: float, workers: int, trace: bool = False,
+                      plots: bool = True) -> RunSettings:
+    """The RunSettings of the API's keywords (``horizon_minutes=None``: a 600-minute day)."""
+    horizon = RunSettings.horizon_minutes if horizon_minutes is None else horizon_minutes
+    return RunSettings(horizon_minutes=float(horizon), warmup_minutes=float(warmup_minutes),
+                       replications=replications, seed=seed, trace=trace, plots=plots,
+                       workers=workers)
+
+
 def simulate(scenario: Scenario, replications: int = 10, seed: int = RunSettings.seed,
              horizon_minutes: Optional[float] = None, warmup_minutes: float = 0.0,
-             trace: bool = False, plots: bool = True, progress: Optional[bool] = False
-             ) -> SimulationResult:
+             trace: bool = False, plots: bool = True, progress: Optional[bool] = False,
+             workers: int = 1) -> SimulationResult:
     """Run ``replications`` independent replications of one day (``horizon_minutes``,
     600 by default, from the scenario's opening hour) after validating everything.
 
-    ``progress``: False (default) shows nothing, None a bar on a terminal.
+    ``progress``: False (default) shows nothing, None a bar on a terminal.  ``workers``:
+    processes to run the replications on (``run.workers`` on the command line); the
+    results are the same to the byte for any number, since replication r draws from its
+    own seeds.  A value that is not a whole number >= 1 raises ScenarioError naming
+    ``run.workers``.
     """
-    run = RunSettings(horizon_minutes=float(RunSettings.horizon_minutes if horizon_minutes is None
-                                            else horizon_minutes),
-                      warmup_minutes=float(warmup_minutes),
-                      replications=replications, seed=seed, trace=trace, plots=plots)
+    run = make_run_settings(replications, seed, horizon_minutes, warmup_minutes, workers,
+                            trace, plots)
     validate_run(run)
     validate_scenario(scenario)
     validate_size(scenario, run)
     return SimulationResult(run_experiment(scenario, run, progress=progress))
+
+
+@dataclass
+class CalibrationResult:
+    """A calibration's findings: ``report`` (exactly what ``python -m sim.calibrate`` writes
+    to calibration.json: observed and fitted shares, the fitted parameters, how the fit
+    went) and ``scenario``, the fitted Scenario, ready for ``simulate``."""
+
+    report: dict[str, Any]
+    scenario: Scenario
+
+    def write(self, directory: Union[str, Path]) -> Path:
+        """Write the command line's files into ``directory``: calibration.json, then
+        scenario/calibrated.yaml (a scenario file ``load_scenario`` reads, and that
+        ``python -m sim 'hydra.searchpath=[file://<directory>]' scenario=calibrated``
+        runs), then the ``complete`` marker; returns the directory."""
+        # the YAML is written by OmegaConf, which only the command-line layer imports
+        from sim.cli.calibrate import write_calibration
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        write_calibration(Calibration(self.report, self.scenario), out)
+        return out
+
+
+def parse_shares(observed: Optional[Mapping[str, float]]) -> dict[str, float]:
+    """The shares as a plain dict of floats; ScenarioError naming ``calibrate.observed.<c>``
+    for a share that is not a number."""
+    shares = {}
+    for channel, share in (observed or {}).items():
+        try:
+            shares[str(channel)] = float(share)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"calibrate.observed.{channel}", share,
+                                "a share must be a number") from None
+    return shares
+
+
+def calibrate_scenario(scenario: Scenario, observed: Optional[Mapping[str, float]] = None,
+                       log: Optional[Union[str, Path]] = None, replications: int = 20,
+                       seed: int = RunSettings.seed, horizon_minutes: Optional[float] = None,
+                       warmup_minutes: float = 0.0, fit_wait_sensitivity: bool = True,
+                       iterations: int = 30, tolerance: float = 0.001,
+                       check_replications: int = 20, workers: int = 1) -> CalibrationResult:
+    """Fit the scenario's channel preferences to observed channel shares, as
+    ``python -m sim.calibrate`` does (its defaults are these keywords' defaults).
+
+    What to fit: ``observed`` (channel -> share, normalised), else the scenario's own
+    ``observed_shares``, else the shares of a transaction ``log`` (a CSV path, relative to
+    the working directory).  A log's hourly shares also fit a factor on the segments'
+    wait sensitivities when ``fit_wait_sensitivity``.  Each step of the fit simulates
+    ``replications`` days from ``seed`` (the same seeds every step: common random
+    numbers), for at most ``iterations`` steps, until every share is within
+    ``tolerance``; then ``check_replications`` days on fresh seeds measure the fitted
+    scenario.  ``workers``: processes for those simulations (same results for any number).
+
+    Raises ScenarioError with the command line's one-line message for a bad setting, bad
+    targets or a bad log.
+    """
+    run = make_run_settings(replications, seed, horizon_minutes, warmup_minutes, workers,
+                            plots=False)
+    validate_run(run)
+    validate_scenario(scenario)
+    validate_size(scenario, run)
+    settings = CalibrateSettings(observed=parse_shares(observed),
+                                 log=None if log is None else str(log),
+                                 fit_wait_sensitivity=fit_wait_sensitivity,
+                                 iterations=iterations, tolerance=tolerance,
+                                 check_replications=check_replications)
+    validate_settings(settings)
+    found = calibrate(scenario, run, settings)
+    return CalibrationResult(found.report, found.fitted)

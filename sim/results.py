@@ -19,8 +19,8 @@ REPLICATION_COLUMNS = ("replication", "scope", "kpi", "value")
 FLOW_COLUMNS = ("first_choice", "final_channel", "journeys_mean", "share")
 TRACE_COLUMNS = ("replication", "customer", "segment", "transaction", "channel", "event",
                  "time_minutes", "wait_minutes")
-# settings that change files written, not results
-RESULT_NEUTRAL_RUN_KEYS = ("trace", "plots")
+# settings that change files written or how fast, not results
+RESULT_NEUTRAL_RUN_KEYS = ("trace", "plots", "workers")
 
 
 def plain(value: Any) -> Any:

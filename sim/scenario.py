@@ -371,6 +371,7 @@ class RunSettings:
     seed: int = 20261123  # root of every random stream (numpy SeedSequence)
     trace: bool = False  # keep a per-visit record (trace.csv); off streams statistics only
     plots: bool = True  # write the PNG figures
+    workers: int = 1  # processes the replications run on; results do not depend on it
     mode: Mode = Mode.day  # day: replications of a day; months: a population over months
     months: int = 12  # run.mode=months
     customers: int = 20000  # run.mode=months: the population sampled

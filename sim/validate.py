@@ -101,6 +101,9 @@ def validate_run(run: RunSettings, prefix: str = "run") -> None:
         f"warm-up must be shorter than the horizon ({run.horizon_minutes} minutes)",
     )
     require(run.replications >= 1, f"{prefix}.replications", run.replications, "need at least 1")
+    require(isinstance(run.workers, int) and not isinstance(run.workers, bool)
+            and run.workers >= 1, f"{prefix}.workers", run.workers,
+            "the number of processes must be a whole number >= 1")
     require(run.seed >= 0, f"{prefix}.seed", run.seed, "a seed must be >= 0")
     require(run.months >= 1, f"{prefix}.months", run.months, "need at least 1")
     require(run.customers >= 1, f"{prefix}.customers", run.customers, "need at least 1")

@@ -1,17 +1,23 @@
-"""Shared test helpers: compose the shipped configs exactly as `python -m sim` does."""
+"""Shared test helpers: scenarios and run settings as ``python -m sim`` composes them, built
+with the Python API (``sim.load_scenario``); Hydra's composition itself for the tests of the
+command line (``compose_config``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig
 
-from sim.cli.config import load, register_configs
+import sim
+from sim.cli.config import register_configs
 from sim.scenario import RunSettings, Scenario
+from sim.validate import validate_run, validate_size
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "conf"
@@ -27,9 +33,47 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
         return compose(config_name="config", overrides=overrides or [])
 
 
+def run_settings(name: str, overrides: dict[str, str]) -> RunSettings:
+    """RunSettings of ``conf/run/<name>.yaml`` with ``run.<key>=<value>`` overrides, each
+    value read as YAML (as Hydra reads it) and converted to the field's type."""
+    values = yaml.safe_load((CONF / "run" / f"{name}.yaml").read_text())
+    values.pop("defaults", None)
+    values.update({key: yaml.safe_load(value) for key, value in overrides.items()})
+    fields = {f.name: f for f in dataclasses.fields(RunSettings)}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise sim.ScenarioError(f"run.{sorted(unknown)[0]}", values[sorted(unknown)[0]],
+                                "not a key of RunSettings")
+    defaults = RunSettings()
+    return RunSettings(**{key: type(getattr(defaults, key))(value)
+                          for key, value in values.items()})
+
+
 def compose_scenario(overrides: list[str] | None = None) -> tuple[Scenario, RunSettings]:
-    """Typed and validated Scenario and RunSettings, e.g. ["scenario=mmc", "run.replications=2"]."""
-    return load(compose_config(overrides))
+    """Typed and validated Scenario and RunSettings, e.g. ["scenario=mmc", "run.replications=2"]:
+    ``scenario=<name>``, ``run=<name>``, ``scenario.<key>=<value>`` and ``run.<key>=<value>``
+    overrides as on the command line (defaults: bank_branch, run=default).  The scenario
+    comes from ``sim.load_scenario``, the run settings from ``conf/run/``."""
+    name, run_name = "bank_branch", "default"
+    scenario_overrides: list[str] = []
+    run_overrides: dict[str, str] = {}
+    for override in overrides or []:
+        key, _, value = override.lstrip("+").partition("=")
+        if key == "scenario":
+            name = value
+        elif key == "run":
+            run_name = value
+        elif key.startswith("scenario."):
+            scenario_overrides.append(f"{key.removeprefix('scenario.')}={value}")
+        elif key.startswith("run."):
+            run_overrides[key.removeprefix("run.")] = value
+        else:
+            raise ValueError(f"{override!r}: compose_scenario takes scenario and run overrides")
+    scenario = sim.load_scenario(name, scenario_overrides)
+    run = run_settings(run_name, run_overrides)
+    validate_run(run)
+    validate_size(scenario, run)
+    return scenario, run
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import pytest
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.cli.config import load
 from sim.experiment import run_experiment
 from sim.scenario import RunSettings, Scenario
 from sim.validate import ScenarioError, validate_run, validate_scenario
@@ -44,6 +45,26 @@ def test_every_scenario_composes_with_every_run_into_validated_settings(scenario
     validate_scenario(composed)  # load() validated already; this states the contract
     validate_run(settings)
     assert composed.channels and composed.transactions and composed.segments
+
+
+@pytest.mark.parametrize(
+    ("scenario", "run"), list(itertools.product(SCENARIOS, RUNS)),
+    ids=[f"scenario {s} with run {r}" for s, r in itertools.product(SCENARIOS, RUNS)],
+)
+def test_the_python_api_builds_every_scenario_and_run_as_hydra_composes_them(scenario: str,
+                                                                            run: str) -> None:
+    """The tests' helper builds scenarios with sim.load_scenario; it must agree with Hydra."""
+    overrides = [f"scenario={scenario}", f"run={run}", "run.replications=3", "run.plots=false",
+                 "run.workers=2"]
+    assert compose_scenario(overrides) == load(compose_config(overrides))
+
+
+def test_the_python_api_applies_scenario_overrides_as_hydra_does() -> None:
+    overrides = ["scenario=mmc", "scenario.servers=7", "scenario.arrival_rate=6.3",
+                 "run=steady_state", "run.seed=5", "run.horizon_minutes=3000"]
+    composed, run = compose_scenario(overrides)
+    assert (composed, run) == load(compose_config(overrides))
+    assert composed.channels["counter"].servers == 7 and run.seed == 5  # ${scenario.servers}
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[f"scenario {s}" for s in SCENARIOS])

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from sim import experiment
 from sim.experiment import estimate, run_experiment
 from sim.kpis import HOURLY_KPIS, KPI_RANGES, NON_NEGATIVE, SHARE, kpi_range
 from sim.months.model import MONTHLY_KPIS
@@ -66,3 +67,27 @@ def test_no_interval_of_a_two_replication_run_leaves_its_kpis_range() -> None:
             assert low <= row["ci_low"] <= row["ci_high"] <= high, row
     assert clipped > 0  # the case this guards against did arise
     assert set(KPI_RANGES) >= set(data["kpis"])
+
+
+def test_two_workers_count_every_replication_and_return_them_in_replication_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+
+    class Recorder:
+        """Stands in for the progress bar and records how it was driven."""
+
+        def __init__(self, total: int, *args: object, **kwargs: object) -> None:
+            calls.append(("total", total))
+
+        def update(self, n: int = 1) -> None:
+            calls.append(("update", n))
+
+        def close(self) -> None:
+            calls.append("close")
+
+    monkeypatch.setattr(experiment, "Progress", Recorder)
+    scenario, run = compose_scenario(["scenario=mmc", "run.replications=5",
+                                      "run.horizon_minutes=60", "run.workers=2"])
+    result = run_experiment(scenario, run, progress=False)
+    assert calls == [("total", 5), *[("update", 1)] * 5, "close"]
+    assert [r.replication for r in result.replications] == [0, 1, 2, 3, 4]

@@ -39,12 +39,12 @@ from sim.io import (
     write_error_line,
     write_json,
 )
+from sim.parallel import PARENT_POLL_SECONDS, watch_parent
 from sim.validate import UserError
 
 log = logging.getLogger(__name__)
 JOB_FILE = "job.json"
 T = TypeVar("T")
-PARENT_POLL_SECONDS = 0.5
 _watching_parent = False
 
 
@@ -114,14 +114,7 @@ def exit_with_parent(poll_seconds: float = PARENT_POLL_SECONDS) -> None:
     # the launcher's pid as recorded when the worker was spawned, not os.getppid() now: a
     # launcher killed before this job began has already left the worker to init
     parent = launcher.pid if launcher.pid is not None else os.getppid()
-    threading.Thread(target=_exit_when_orphaned, args=(parent, poll_seconds), daemon=True,
-                     name="exit-with-parent").start()
-
-
-def _exit_when_orphaned(parent: int, poll_seconds: float) -> None:
-    while os.getppid() == parent:
-        time.sleep(poll_seconds)
-    os._exit(1)  # no cleanup: the parent that would read the results is gone
+    watch_parent(parent, poll_seconds)
 
 
 def run_job(app: str, job: int, out: Path, settings: SweepSettings,

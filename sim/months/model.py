@@ -157,9 +157,11 @@ class Months:
                 drift = (p.score[mine] - self.baseline[s]).mean(axis=0)
                 for k, c in enumerate(self.channels):
                     seg.preference[c] = seg.preference.get(c, 0.0) + float(drift[k])
+        # a representative day is a couple of replications: in this process, whatever
+        # run.workers says (handing them to a pool would cost more than it saves)
         day_run = dataclasses.replace(self.run, replications=self.adoption.day_replications,
                                       seed=day_seed(self.run.seed, self.replication, month),
-                                      trace=False)
+                                      trace=False, workers=1)
         result = run_experiment(shifted, day_run, progress=False)
 
         def channel_mean(kpi: str) -> np.ndarray:
