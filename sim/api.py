@@ -58,10 +58,12 @@ class SimulationResult:
 
     @property
     def scenario(self) -> Scenario:
+        """The validated Scenario that was simulated."""
         return self.experiment.scenario
 
     @property
     def run(self) -> RunSettings:
+        """The RunSettings the replications ran with."""
         return self.experiment.run
 
     def summary(self) -> dict[str, Any]:

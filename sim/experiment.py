@@ -68,18 +68,37 @@ def estimate(values: Iterable[float], confidence: float = CONFIDENCE,
 
 @dataclass
 class ExperimentResult:
+    """Replications of one scenario under one RunSettings: the KPIs of each replication,
+    from which every estimate is computed on demand.
+
+    ``run_experiment`` makes it; ``sim.results`` turns it into summary.json and the tidy
+    tables; ``sim.SimulationResult`` wraps it for users; the optimiser reads its baseline
+    through ``served_on``, ``hourly_kpi`` and ``hourly_mean``. Each accessor returns an
+    Estimate: the mean with a Student-t 95% interval clipped to the KPI's range, leaving
+    out replications where the KPI is undefined (NaN); NaN when all are, and no interval
+    from a single replication.
+
+        >>> result = run_experiment(scenario, RunSettings(replications=10), progress=False)
+        >>> result.kpi("diversion_rate").mean, result.channel_kpi("teller", "wait_mean")
+    """
+
     scenario: Scenario
     run: RunSettings
     replications: list[ReplicationResult]
 
     def kpi(self, name: str) -> Estimate:
+        """An overall KPI (``diversion_rate``, ``cost_total``, ...) over replications."""
         return estimate((r.kpis[name] for r in self.replications), bounds=kpi_range(name))
 
     def channel_kpi(self, channel: str, name: str) -> Estimate:
+        """A channel's KPI (``wait_mean`` in minutes, ``service_level``, ``utilisation``,
+        ...) over replications."""
         return estimate((r.channels[channel][name] for r in self.replications),
                         bounds=kpi_range(name))
 
     def segment_kpi(self, segment: str, name: str) -> Estimate:
+        """A segment's KPI (``completed``, ``lost``, ``diversion_rate``,
+        ``staffed_first_self_service``, ``served.<channel>``) over replications."""
         return estimate((r.segments[segment][name] for r in self.replications),
                         bounds=kpi_range(name))
 
