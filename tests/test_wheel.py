@@ -39,3 +39,17 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_the_default_scenario_from_an_e
     where = subprocess.run([str(python), "-c", "import sim; print(sim.__file__)"], cwd=elsewhere,
                            capture_output=True, text=True, timeout=60)
     assert str(env) in where.stdout and str(ROOT) not in where.stdout
+    # the other apps and a sweep, from the same empty folder
+    for app, args, result in (
+            ("optimize", ["scenario=mmc", "optimize.check_replications=0", "hydra.run.dir=opt"],
+             "opt/plan.json"),
+            ("sim.calibrate", ["calibrate.iterations=2", "calibrate.check_replications=2",
+                               "calibrate.fit_wait_sensitivity=false", "run.replications=2",
+                               "hydra.run.dir=cal"], "cal/calibration.json"),
+            ("sim", ["-m", "run.replications=2,3", "run.plots=false", "hydra/launcher=basic",
+                     "hydra.sweep.dir=sweep", "hydra.callbacks.sweep.plots=false"],
+             "sweep/sweep.csv")):
+        ran = subprocess.run([str(python), "-m", app, *args], cwd=elsewhere, capture_output=True,
+                             text=True, timeout=600)
+        assert ran.returncode == 0, (app, ran.stderr)
+        assert (elsewhere / result).is_file(), app
