@@ -39,7 +39,7 @@ from optimize.settings import Objective, OptimizeSettings
 from optimize.start import build_and_solve
 from optimize.validate import validate_settings
 from sim.io import write_csv, write_json
-from sim.scenario import RunSettings, Scenario
+from sim.scenario import RunSettings, Scenario, opening_minutes
 from sim.validate import UserError, validate_run, validate_scenario, validate_size
 
 
@@ -173,7 +173,7 @@ def solve(scenario: Scenario, objective: str = "max_diversion", budget: Optional
     ``budget``), min_cost (cheapest plan reaching ``target_diversion``) or frontier;
     other ``settings`` are OptimizeSettings' fields (``check_replications=10``,
     ``refine_iterations=3``, ``segment_caps={...}``, ...); ``run`` the simulations'
-    settings (RunSettings() by default, as ``python -m optimize``).
+    settings (by default RunSettings over the scenario's day, as ``python -m optimize``).
 
     Validates everything first; raises ScenarioError or NoPlan with the command line's
     one-line message."""
@@ -182,7 +182,7 @@ def solve(scenario: Scenario, objective: str = "max_diversion", budget: Optional
         base, objective=Objective(objective),
         budget=float(base.budget if budget is None else budget),
         target_diversion=target_diversion, **settings)
-    run = run or RunSettings()
+    run = run or RunSettings(horizon_minutes=opening_minutes(scenario))
     validate_run(run)
     validate_scenario(scenario)
     validate_size(scenario, run)

@@ -26,7 +26,7 @@ from sim.experiment import ExperimentResult, run_experiment
 from sim.outputs import write_outputs
 from sim.paths import conf_dir
 from sim.results import channels_table, flows_table, hourly_table, replications_table, summary
-from sim.scenario import RunSettings, Scenario
+from sim.scenario import RunSettings, Scenario, opening_minutes
 from sim.validate import ScenarioError, validate_run, validate_scenario, validate_size
 
 
@@ -88,11 +88,12 @@ class SimulationResult:
         return out
 
 
-def make_run_settings(replications: int, seed: int, horizon_minutes: Optional[float],
-                      warmup_minutes: float, workers: int, trace: bool = False,
-                      plots: bool = True) -> RunSettings:
-    """The RunSettings of the API's keywords (``horizon_minutes=None``: a 600-minute day)."""
-    horizon = RunSettings.horizon_minutes if horizon_minutes is None else horizon_minutes
+def make_run_settings(scenario: Scenario, replications: int, seed: int,
+                      horizon_minutes: Optional[float], warmup_minutes: float, workers: int,
+                      trace: bool = False, plots: bool = True) -> RunSettings:
+    """The RunSettings of the API's keywords (``horizon_minutes=None``: the scenario's day,
+    ``sim.scenario.opening_minutes``)."""
+    horizon = opening_minutes(scenario) if horizon_minutes is None else horizon_minutes
     return RunSettings(horizon_minutes=float(horizon), warmup_minutes=float(warmup_minutes),
                        replications=replications, seed=seed, trace=trace, plots=plots,
                        workers=workers)
@@ -111,7 +112,7 @@ def simulate(scenario: Scenario, replications: int = 10, seed: int = RunSettings
     own seeds.  A value that is not a whole number >= 1 raises ScenarioError naming
     ``run.workers``.
     """
-    run = make_run_settings(replications, seed, horizon_minutes, warmup_minutes, workers,
+    run = make_run_settings(scenario, replications, seed, horizon_minutes, warmup_minutes, workers,
                             trace, plots)
     validate_run(run)
     validate_scenario(scenario)
@@ -176,7 +177,7 @@ def calibrate_scenario(scenario: Scenario, observed: Optional[Mapping[str, float
     Raises ScenarioError with the command line's one-line message for a bad setting, bad
     targets or a bad log.
     """
-    run = make_run_settings(replications, seed, horizon_minutes, warmup_minutes, workers,
+    run = make_run_settings(scenario, replications, seed, horizon_minutes, warmup_minutes, workers,
                             plots=False)
     validate_run(run)
     validate_scenario(scenario)

@@ -36,6 +36,7 @@ class ChannelKind(Enum):
 
 
 MINUTES_PER_HOUR = 60.0  # every time in a scenario is in minutes; KPIs and plans go by the hour
+DEFAULT_DAY_MINUTES = 600.0  # a scenario that states no close_hour: a 10-hour day
 SELF_SERVICE_KINDS = frozenset({ChannelKind.kiosk, ChannelKind.online})
 STAFFED_KINDS = frozenset({ChannelKind.counter, ChannelKind.hotline})
 
@@ -319,6 +320,8 @@ class Scenario:
 
     name: str = "scenario"  # names the results (summary.json, the KPI table)
     open_hour: int = 8  # clock hour at minute 0, for labels
+    close_hour: Optional[int] = None  # clock hour the day ends (a run's default horizon);
+    # past 24 for a day that ends after midnight; None: DEFAULT_DAY_MINUTES after opening
     channels: Dict[str, Channel] = field(default_factory=dict)  # name -> where it can be done
     transactions: Dict[str, TransactionType] = field(default_factory=dict)  # name -> what is done
     segments: Dict[str, Segment] = field(default_factory=dict)  # name -> who arrives
@@ -375,3 +378,16 @@ class RunSettings:
     mode: Mode = Mode.day  # day: replications of a day; months: a population over months
     months: int = 12  # run.mode=months
     customers: int = 20000  # run.mode=months: the population sampled
+
+
+def day_minutes_between(open_hour: int, close_hour: Optional[int]) -> float:
+    """Minutes from ``open_hour`` to ``close_hour`` (DEFAULT_DAY_MINUTES when it is None)."""
+    if close_hour is None:
+        return DEFAULT_DAY_MINUTES
+    return (close_hour - open_hour) * MINUTES_PER_HOUR
+
+
+def opening_minutes(scenario: Scenario) -> float:
+    """The scenario's own day: what a run simulates unless ``run.horizon_minutes`` says
+    otherwise (a 24-hour centre states ``open_hour: 0, close_hour: 24``)."""
+    return day_minutes_between(scenario.open_hour, scenario.close_hour)

@@ -185,6 +185,10 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
     require(bool(types), f"{prefix}.transactions", {}, "a scenario needs a transaction type")
     require(bool(segments), f"{prefix}.segments", {}, "a scenario needs a customer segment")
     require_finite(scenario, prefix)
+    require(scenario.close_hour is None
+            or scenario.open_hour < scenario.close_hour <= scenario.open_hour + 24,
+            f"{prefix}.close_hour", scenario.close_hour,
+            f"must be after open_hour ({scenario.open_hour}) and at most 24 hours later")
     require(0 <= scenario.open_hour <= 23, f"{prefix}.open_hour", scenario.open_hour,
             "a clock hour lies in 0..23")
     for sname, seg in segments.items():  # first: the day is read from the arrival profiles

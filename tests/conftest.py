@@ -16,7 +16,7 @@ from omegaconf import DictConfig
 
 import sim
 from sim.cli.config import register_configs
-from sim.scenario import RunSettings, Scenario
+from sim.scenario import RunSettings, Scenario, opening_minutes
 from sim.validate import validate_run, validate_size
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +33,14 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
         return compose(config_name="config", overrides=overrides or [])
 
 
-def run_settings(name: str, overrides: dict[str, str]) -> RunSettings:
+def run_settings(name: str, overrides: dict[str, str], day_minutes: float) -> RunSettings:
     """RunSettings of ``conf/run/<name>.yaml`` with ``run.<key>=<value>`` overrides, each
-    value read as YAML (as Hydra reads it) and converted to the field's type."""
+    value read as YAML (as Hydra reads it) and converted to the field's type; a horizon
+    that the file leaves to the scenario's day is ``day_minutes``."""
     values = yaml.safe_load((CONF / "run" / f"{name}.yaml").read_text())
     values.pop("defaults", None)
+    if str(values.get("horizon_minutes", "")).startswith("${"):  # the scenario's day
+        values["horizon_minutes"] = day_minutes
     values.update({key: yaml.safe_load(value) for key, value in overrides.items()})
     fields = {f.name: f for f in dataclasses.fields(RunSettings)}
     unknown = set(values) - set(fields)
@@ -70,7 +73,7 @@ def compose_scenario(overrides: list[str] | None = None) -> tuple[Scenario, RunS
         else:
             raise ValueError(f"{override!r}: compose_scenario takes scenario and run overrides")
     scenario = sim.load_scenario(name, scenario_overrides)
-    run = run_settings(run_name, run_overrides)
+    run = run_settings(run_name, run_overrides, opening_minutes(scenario))
     validate_run(run)
     validate_size(scenario, run)
     return scenario, run

@@ -23,7 +23,7 @@ from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli.sweep import SweepSettings, run_job
-from sim.scenario import MMCMScenario, MMCScenario, RunSettings, Scenario
+from sim.scenario import MMCMScenario, MMCScenario, RunSettings, Scenario, day_minutes_between
 from sim.validate import ScenarioError, require, validate_run, validate_scenario, validate_size
 
 T = TypeVar("T")
@@ -57,6 +57,8 @@ def register_configs() -> None:
     names the same folder.
     """
     OmegaConf.register_new_resolver("run_suffix", run_suffix, use_cache=True, replace=True)
+    # the run's default horizon: the scenario's day (conf/run/default.yaml)
+    OmegaConf.register_new_resolver("day_minutes", day_minutes_between, replace=True)
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=Config)
     cs.store(group="scenario", name="base_scenario", node=Scenario)
