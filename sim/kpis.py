@@ -18,13 +18,13 @@ from sim.engine.channels import ChannelState
 from sim.engine.context import TraceRow
 from sim.engine.metrics import ChannelStats
 from sim.engine.model import Model
-from sim.scenario import MINUTES_PER_HOUR, ChannelKind
+from sim.scenario import MINUTES_PER_HOUR, ChannelKind, threshold_label
 
 CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
                   "deflected", "guided_out", "switched_in", "switched_out")
-HOURLY_KPIS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "wait_mean",
-               "p_wait",
-               "service_level", "utilisation", "servers", "service_mean")
+HOURLY_KPIS = ("arrivals", "joined", "served", "served_ivr", "served_server", "abandoned", "balked",
+               "failed", "deflected", "wait_mean", "wait_served_mean", "wait_abandoned_mean",
+               "p_wait", "service_level", "utilisation", "servers", "service_mean")
 
 
 # The range of each KPI's values: a confidence interval is clipped to it (a Student-t
@@ -42,6 +42,8 @@ KPI_RANGES: dict[str, tuple[float, float]] = {
                      "satisfaction", "staffed_first_self_service"), SHARE),
     # per channel (channel_kpis) and per hour (hourly_kpis)
     **dict.fromkeys(("in_system_end", "wait_mean", "wait_p50", "wait_p90", "wait_p95",
+                     "served_server", "wait_served_mean", "wait_served_p90",
+                     "wait_abandoned_mean", "wait_abandoned_p90",
                      "mean_queue_length", "mean_servers", "cost", "servers", "service_mean",
                      "started", "service_second_moment"), NON_NEGATIVE),
     **dict.fromkeys(("p_wait", "service_level", "abandon_rate", "utilisation", "volume_share"),
@@ -52,6 +54,7 @@ KPI_RANGES: dict[str, tuple[float, float]] = {
                     SHARE),
 }
 COUNT_PREFIXES = ("served.", "active.")  # served.<channel> per segment, active.<channel> per month
+SHARE_PREFIXES = ("within_",)  # within_<seconds>s: the share answered within a threshold
 
 
 def served_key(channel: str) -> str:
@@ -63,6 +66,8 @@ def kpi_range(name: str) -> tuple[float, float]:
     """The range of the KPI called ``name``; a KPI without one is a bug (KeyError)."""
     if name.startswith(COUNT_PREFIXES):
         return NON_NEGATIVE
+    if name.startswith(SHARE_PREFIXES):
+        return SHARE
     return KPI_RANGES[name]
 
 
@@ -102,13 +107,19 @@ def channel_kpis(ch: ChannelState, s: ChannelStats, start: float, end: float) ->
     staff_hours = (0.0 if ch.kind is ChannelKind.online
                    else server_minutes(spec, start, end) / MINUTES_PER_HOUR)
     values.update(
+        served_server=float(s.served - s.served_ivr),
         in_system_end=float(s.in_system),
         wait_mean=ratio(s.wait_sum, s.joined),
         wait_p50=s.sketch.quantile(0.50),
         wait_p90=s.sketch.quantile(0.90),
         wait_p95=s.sketch.quantile(0.95),
+        wait_served_mean=ratio(s.wait_served_sum, s.joined - s.abandoned),
+        wait_served_p90=s.sketch_served.quantile(0.90),
+        wait_abandoned_mean=ratio(s.wait_abandoned_sum, s.abandoned),
+        wait_abandoned_p90=s.sketch_abandoned.quantile(0.90),
         p_wait=ratio(s.waited, s.joined),
         service_level=ratio(s.within_target, s.joined),
+        **{threshold_label(t): ratio(n, s.joined) for t, n in zip(s.thresholds, s.within)},
         abandon_rate=ratio(s.abandoned, s.joined),
         utilisation=ratio(s.busy_area, s.capacity_area),
         mean_queue_length=s.queue_area / span if ch.pool is not None else 0.0,
@@ -131,13 +142,21 @@ def hourly_kpis(s: ChannelStats) -> dict[str, list[float]]:
         "arrivals": list(h["arrivals"]),
         "joined": list(h["joined"]),
         "served": list(h["served"]),
+        "served_ivr": list(h["served_ivr"]),
+        "served_server": [h["served"][i] - h["served_ivr"][i] for i in range(n)],
         "abandoned": list(h["abandoned"]),
         "balked": list(h["balked"]),
         "failed": list(h["failed"]),
         "deflected": list(h["deflected"]),
         "wait_mean": [ratio(h["wait_sum"][i], h["joined"][i]) for i in range(n)],
+        "wait_served_mean": [ratio(h["wait_served_sum"][i], h["joined"][i] - h["abandoned"][i])
+                             for i in range(n)],
+        "wait_abandoned_mean": [ratio(h["wait_abandoned_sum"][i], h["abandoned"][i])
+                                for i in range(n)],
         "p_wait": [ratio(h["waited"][i], h["joined"][i]) for i in range(n)],
         "service_level": [ratio(h["within_target"][i], h["joined"][i]) for i in range(n)],
+        **{threshold_label(t): [ratio(h[f"within_{k}"][i], h["joined"][i]) for i in range(n)]
+           for k, t in enumerate(s.thresholds)},
         "utilisation": [ratio(h["busy_area"][i], h["capacity_area"][i]) for i in range(n)],
         "servers": [h["capacity_area"][i] / MINUTES_PER_HOUR for i in range(n)],
         "started": list(h["started"]),

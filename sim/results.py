@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from sim.experiment import CONFIDENCE, ESTIMATE_KEYS, Estimate, ExperimentResult, estimate
-from sim.kpis import HOURLY_KPIS, kpi_range
+from sim.kpis import HOURLY_KPIS, SHARE_PREFIXES, kpi_range
 from sim.scenario import MINUTES_PER_HOUR, RunSettings, Scenario
 
 CHANNEL_COLUMNS = ("channel", "kind", "kpi", *ESTIMATE_KEYS)
@@ -93,7 +93,8 @@ def hourly_table(result: ExperimentResult) -> list[dict[str, Any]]:
         for i in range(n_hours):
             if (i + 1) * MINUTES_PER_HOUR <= warmup:
                 continue
-            for kpi in HOURLY_KPIS:
+            thresholds = [k for k in first[name] if k.startswith(SHARE_PREFIXES)]
+            for kpi in (*HOURLY_KPIS, *thresholds):
                 e = estimate((r.hourly[name][kpi][i] for r in result.replications),
                              bounds=kpi_range(kpi))
                 rows.append({"channel": name, "hour": open_hour + i, "kpi": kpi, **e.as_dict()})
@@ -134,8 +135,8 @@ def trace_rows(result: ExperimentResult) -> list[dict[str, Any]]:
 
 TABLE_KPIS = ("diversion_rate", "diversion_eligible", "lost_rate", "switch_rate", "satisfaction",
               "cost_per_transaction", "journeys")
-TABLE_CHANNEL_KPIS = ("arrivals", "served", "wait_mean", "wait_p90", "p_wait", "service_level",
-                      "abandon_rate", "utilisation")
+TABLE_CHANNEL_KPIS = ("arrivals", "served_server", "served_ivr", "wait_mean", "wait_p90", "p_wait",
+                      "service_level", "abandon_rate", "utilisation")
 
 
 def _fmt(e: Estimate) -> str:

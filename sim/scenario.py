@@ -120,6 +120,8 @@ class Channel:
     schedule_slot_minutes: float = MINUTES_PER_HOUR
     target_wait_minutes: float = 5.0  # service-level target: wait at most this ...
     target_share: float = 0.8  # ... for at least this share of those who queue
+    service_level_thresholds: List[float] = field(default_factory=list)  # more waits
+    # (minutes) to report the share answered within, as KPIs within_<seconds>s (20 s: 1/3)
     balk_queue_length: Optional[int] = None  # arrivals seeing this many waiting balk
     effort: float = 0.0  # disutility of using the channel in the choice model
     cost_per_transaction: float = 0.0  # per handled attempt (served or failed)
@@ -378,6 +380,11 @@ class RunSettings:
     mode: Mode = Mode.day  # day: replications of a day; months: a population over months
     months: int = 12  # run.mode=months
     customers: int = 20000  # run.mode=months: the population sampled
+
+
+def threshold_label(minutes: float) -> str:
+    """The KPI of a service-level threshold: ``within_20s`` for a third of a minute."""
+    return f"within_{round(minutes * 60)}s"
 
 
 def day_minutes_between(open_hour: int, close_hour: Optional[int]) -> float:

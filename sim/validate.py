@@ -19,6 +19,7 @@ from sim.scenario import (
     ResponseKind,
     RunSettings,
     Scenario,
+    threshold_label,
 )
 
 SHARE_TOLERANCE = 1e-6
@@ -210,6 +211,15 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
             _validate_schedule_length(ch.schedule, ch.schedule_slot_minutes, day, f"{p}.schedule")
         _non_negative(f"{p}.target_wait_minutes", ch.target_wait_minutes)
         _probability(f"{p}.target_share", ch.target_share)
+        labels: set[str] = set()
+        for i, threshold in enumerate(ch.service_level_thresholds):
+            where = f"{p}.service_level_thresholds[{i}]"
+            require(threshold * 60 >= 0.5, where, threshold, "a threshold must be at least half "
+                    "a second (minutes: 20 seconds is 0.3333)")
+            label = threshold_label(threshold)
+            require(label not in labels, where, threshold,
+                    f"repeats another threshold to the second ({label})")
+            labels.add(label)
         if ch.balk_queue_length is not None:
             require(ch.balk_queue_length >= 0, f"{p}.balk_queue_length", ch.balk_queue_length,
                      "must be >= 0")

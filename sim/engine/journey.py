@@ -225,7 +225,7 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
     if channel.ivr is not None:
         yield env.timeout(channel.ivr())
     if option.ivr_completion > 0 and m.success_u[channel.name]() < option.ivr_completion:
-        stats.served_ivr += 1
+        stats.count("served_ivr", hour)
         stats.count("served", hour)
         return Outcome.served_ivr, 0.0, None
     if spec.deflect_to and can_switch:
@@ -249,7 +249,7 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
             if not ticket.event.triggered:
                 pool.leave_queue(ticket)
                 wait = env.now - joined
-                stats.record_wait(wait, hour)
+                stats.record_wait(wait, hour, served=False)
                 stats.count("abandoned", hour)
                 return Outcome.abandoned, wait, None
     wait = env.now - joined

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from typing import Any, Sequence
 
 from sim.scenario import MINUTES_PER_HOUR
 
@@ -49,8 +49,9 @@ class QuantileSketch:
         return 2 * self._gamma ** max(self.bins) / (self._gamma + 1)
 
 
-HOURLY_COUNTS = ("arrivals", "joined", "served", "abandoned", "balked", "failed", "deflected", "waited",
-                 "within_target", "wait_sum", "started", "service_sum", "service_sq_sum")
+HOURLY_COUNTS = ("arrivals", "joined", "served", "served_ivr", "abandoned", "balked", "failed",
+                 "deflected", "waited", "within_target", "wait_sum", "wait_served_sum",
+                 "wait_abandoned_sum", "started", "service_sum", "service_sq_sum")
 HOURLY_AREAS = ("busy_area", "capacity_area")
 
 
@@ -61,18 +62,23 @@ class ChannelStats:
     interval from warm-up to the horizon; the pool calls ``advance`` before each change.
     """
 
-    def __init__(self, n_hours: int, warmup_minutes: float) -> None:
+    def __init__(self, n_hours: int, warmup_minutes: float,
+                 thresholds: Sequence[float] = ()) -> None:
         self.warmup = warmup_minutes
+        self.thresholds = tuple(thresholds)  # extra service-level thresholds, minutes
+        self.within = [0] * len(self.thresholds)  # served within each threshold
         self.arrivals = self.joined = self.served = self.served_ivr = 0
         self.balked = self.abandoned = self.failed = self.deflected = 0
         self.switched_in = self.switched_out = self.guided_out = 0
         self.in_system = 0
         self.waited = self.within_target = 0
-        self.wait_sum = 0.0
+        self.wait_sum = self.wait_served_sum = self.wait_abandoned_sum = 0.0
         self.handled = 0  # served or failed: attempts that cost a transaction fee
-        self.sketch = QuantileSketch()
+        self.sketch = QuantileSketch()  # waits of all who joined
+        self.sketch_served, self.sketch_abandoned = QuantileSketch(), QuantileSketch()
         self.busy_area = self.capacity_area = self.queue_area = 0.0
-        self.hourly = {key: [0.0] * n_hours for key in HOURLY_COUNTS + HOURLY_AREAS}
+        self.hourly = {key: [0.0] * n_hours for key in HOURLY_COUNTS + HOURLY_AREAS
+                       + tuple(f"within_{i}" for i in range(len(self.thresholds)))}
         self._busy_h, self._cap_h = self.hourly["busy_area"], self.hourly["capacity_area"]
         self._n_hours = n_hours
         self._last = 0.0
@@ -82,8 +88,9 @@ class ChannelStats:
         setattr(self, outcome, getattr(self, outcome) + 1)
         self.hourly[outcome][hour] += 1
 
-    def record_wait(self, wait: float, hour: int) -> None:
-        """A customer who joined the queue: their time in it, served or abandoned."""
+    def record_wait(self, wait: float, hour: int, served: bool = True) -> None:
+        """A customer who joined the queue: their time in it, kept apart for those who were
+        served (and counted within each extra threshold) and those who abandoned."""
         self.joined += 1
         self.wait_sum += wait
         self.sketch.add(wait)
@@ -93,6 +100,18 @@ class ChannelStats:
         if wait > 1e-12:
             self.waited += 1
             h["waited"][hour] += 1
+        if served:
+            self.wait_served_sum += wait
+            self.sketch_served.add(wait)
+            h["wait_served_sum"][hour] += wait
+            for i, threshold in enumerate(self.thresholds):
+                if wait <= threshold:
+                    self.within[i] += 1
+                    h[f"within_{i}"][hour] += 1
+        else:
+            self.wait_abandoned_sum += wait
+            self.sketch_abandoned.add(wait)
+            h["wait_abandoned_sum"][hour] += wait
 
     def record_service(self, minutes: float, hour: int) -> None:
         """A service that starts: its drawn length, by the hour the visit arrived (the

@@ -36,10 +36,11 @@ class Model(JourneyContext):
         streams = Streams(run.seed, replication)
 
         for name, spec in scenario.channels.items():
-            stats = ChannelStats(self.n_hours, self.warmup)
+            stats = ChannelStats(self.n_hours, self.warmup, spec.service_level_thresholds)
             self.channels[name] = ChannelState(env, name, spec, streams, stats,
                                                nominal_service_minutes(scenario, name))
-            self.warmup_stats[name] = ChannelStats(self.n_hours, math.inf)
+            self.warmup_stats[name] = ChannelStats(self.n_hours, math.inf,
+                                                   spec.service_level_thresholds)
         self.success_u = {name: streams.uniform(f"success/{name}") for name in self.channels}
         for guide in scenario.lobby_guides.values():
             self.guides[guide.branch] = GuideState(guide, self.channels[guide.kiosk])

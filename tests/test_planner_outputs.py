@@ -1,0 +1,66 @@
+"""What a planner reads against their own reports: waits of served and of abandoned
+callers apart, the share answered within each threshold, IVR completions and
+server-served calls apart, each checked against the replication's own trace."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from sim.engine.context import TraceRow
+from sim.experiment import run_experiment
+from sim.kpis import ReplicationResult
+from sim.validate import ScenarioError, validate_scenario
+from tests.conftest import compose_scenario
+
+
+def traced(overrides: list[str]) -> tuple[ReplicationResult, list[TraceRow]]:
+    scenario, run = compose_scenario([*overrides, "run.replications=1",
+                                      "run.horizon_minutes=480"])
+    result = run_experiment(scenario, dataclasses.replace(run, trace=True), progress=False)
+    replication = result.replications[0]
+    assert replication.trace is not None
+    return replication, replication.trace
+
+
+def test_waits_of_served_and_abandoned_callers_and_thresholds_match_the_trace() -> None:
+    # arrivals stop for the last 160 minutes, so every caller has left by the horizon and
+    # the trace holds every wait the KPIs count
+    r, trace = traced(["scenario=mmcm", "scenario.channels.hotline.service_level_thresholds=[0.3333,1.0]",
+                "scenario.segments.callers.arrivals.rate_per_minute=[5.0,5.0,0.0]",
+                "scenario.segments.callers.arrivals.slot_minutes=160"])
+    served = [row[7] for row in trace if row[5] == "served"]
+    abandoned = [row[7] for row in trace if row[5] == "abandoned"]
+    assert len(served) > 100 and len(abandoned) > 20  # the run has both, in numbers
+    kpis = r.channels["hotline"]
+    assert kpis["wait_served_mean"] == pytest.approx(sum(served) / len(served), rel=1e-12)
+    assert kpis["wait_abandoned_mean"] == pytest.approx(sum(abandoned) / len(abandoned),
+                                                        rel=1e-12)
+    joined = len(served) + len(abandoned)
+    assert kpis["within_20s"] == sum(w <= 0.3333 for w in served) / joined
+    assert kpis["within_60s"] == sum(w <= 1.0 for w in served) / joined
+    # by hour, counted in the hour each caller arrived
+    hourly = r.hourly["hotline"]
+    assert sum(h * n for h, n in zip(hourly["wait_served_mean"],
+                                     [a - b for a, b in zip(hourly["joined"],
+                                                            hourly["abandoned"])])
+               if n) == pytest.approx(sum(served), rel=1e-9)
+
+
+def test_ivr_completions_and_server_served_calls_are_kept_apart() -> None:
+    r, trace = traced(["scenario=telecom_hall"])
+    ivr = sum(1 for row in trace if row[4] == "hotline" and row[5] == "served_ivr")
+    by_server = sum(1 for row in trace if row[4] == "hotline" and row[5] == "served")
+    assert ivr > 0 and by_server > 0
+    kpis, hourly = r.channels["hotline"], r.hourly["hotline"]
+    assert (kpis["served_ivr"], kpis["served_server"]) == (ivr, by_server)
+    assert (sum(hourly["served_ivr"]), sum(hourly["served_server"])) == (ivr, by_server)
+
+
+def test_thresholds_repeating_to_the_second_are_refused() -> None:
+    scenario, _ = compose_scenario(["scenario=mmcm"])
+    scenario.channels["hotline"].service_level_thresholds = [0.3333, 0.33334]
+    with pytest.raises(ScenarioError) as error:
+        validate_scenario(scenario)
+    assert error.value.path == "scenario.channels.hotline.service_level_thresholds[1]"
