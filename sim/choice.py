@@ -9,8 +9,11 @@ from sim.bisection import bisect
 
 
 def logit_probabilities(utilities: Sequence[float]) -> list[float]:
-    """P(i) = exp(v_i) / sum_j exp(v_j), computed stably."""
+    """P(i) = exp(v_i) / sum_j exp(v_j), computed stably; where every utility is -inf (every
+    option announces an endless wait) the options are alike."""
     top = max(utilities)
+    if top == -math.inf:
+        return [1.0 / len(utilities)] * len(utilities)
     weights = [math.exp(v - top) for v in utilities]
     total = sum(weights)
     return [w / total for w in weights]

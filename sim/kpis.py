@@ -35,7 +35,7 @@ SHARE = (0.0, 1.0)  # shares, probabilities, satisfaction scores
 KPI_RANGES: dict[str, tuple[float, float]] = {
     **dict.fromkeys(CHANNEL_COUNTS, NON_NEGATIVE),
     # overall (replication_result) and per segment (segment_kpis)
-    **dict.fromkeys(("journeys", "completed", "lost", "in_progress_end", "guided", "deflected",
+    **dict.fromkeys(("journeys", "completed", "lost", "lost_closed", "in_progress_end", "guided", "deflected",
                      "cost_total", "cost_per_transaction", "arrival_rate_per_minute",
                      "mean_journey_minutes", "mean_in_system"), NON_NEGATIVE),
     **dict.fromkeys(("diversion_rate", "diversion_eligible", "lost_rate", "switch_rate",
@@ -184,6 +184,7 @@ def replication_result(m: Model) -> ReplicationResult:
         "journeys": float(js.started),
         "completed": float(js.completed),
         "lost": float(js.lost),
+        "lost_closed": float(js.lost_closed),
         "in_progress_end": float(js.started - ended),
         "diversion_rate": ratio(js.self_service, js.completed),
         "diversion_eligible": ratio(js.eligible_self_service, js.eligible),

@@ -64,3 +64,30 @@ def test_thresholds_repeating_to_the_second_are_refused() -> None:
     with pytest.raises(ScenarioError) as error:
         validate_scenario(scenario)
     assert error.value.path == "scenario.channels.hotline.service_level_thresholds[1]"
+
+
+def test_callers_reach_an_ivr_hotline_before_its_agents_start_and_wait_for_them() -> None:
+    """No agent in the first hour: the IVR answers, the callers it does not complete queue
+    for the agents who start at minute 60 (or abandon); none is lost as 'closed'."""
+    schedule = "[0,12,12,12,11,10,10,9,8,7]"
+    r, trace = traced(["scenario=utility_hotline", f"scenario.channels.hotline.schedule={schedule}",
+                       "scenario.segments.residential.retry_probability=0.0"])
+    early = {row[1] for row in trace if row[4] == "hotline" and row[5] == "arrive" and row[6] < 60}
+    assert len(early) > 20  # the types only the hotline carries (the rest go online)
+    served_early = [row for row in trace if row[1] in early and row[5] == "served"]
+    assert served_early and all(row[6] > 60 for row in served_early)  # after agents start
+    assert r.kpis["lost_closed"] == 0
+
+
+def test_customers_who_find_nothing_open_are_lost_with_that_reason() -> None:
+    """A counter closed for the first hour: every journey that started then found nothing
+    open; the others all reached the counter (the trace's arrivals)."""
+    r, trace = traced(["scenario=mmc", "scenario.channels.counter.servers=null",
+                       "scenario.channels.counter.schedule=[0,5]",
+                       "scenario.channels.counter.schedule_slot_minutes=60",
+                       "scenario.segments.customers.arrivals.rate_per_minute=[4.0,4.0]",
+                       "scenario.segments.customers.arrivals.slot_minutes=60"])
+    reached = {row[1] for row in trace if row[5] == "arrive"}
+    assert r.kpis["lost_closed"] > 100
+    assert r.kpis["journeys"] - r.kpis["lost_closed"] == len(reached)
+    assert all(row[6] >= 60 for row in trace if row[5] == "arrive")

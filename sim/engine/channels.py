@@ -31,6 +31,7 @@ class ChannelState:
         self.scheduled = servers_at(spec, 0.0)
         self.down: set[int] = set()  # kiosk machines out of service, by index
         self.ivr: Optional[Sampler] = None
+        self.answers_unstaffed = spec.kind is ChannelKind.hotline and spec.ivr is not None
         if spec.ivr is not None:
             self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))
         # online: only a concurrency cap, if any; the other kinds always have servers
@@ -46,8 +47,11 @@ class ChannelState:
             self.stats.advance()
 
     def is_open(self) -> bool:
-        """Whether a customer would consider this channel now (staff or machines present)."""
-        if self.kind is ChannelKind.online:
+        """Whether a customer would consider this channel now: staff or machines present;
+        online channels and a hotline with an IVR at all hours (its IVR answers whether or
+        not agents are on duty: callers it does not complete queue for the next agent, or
+        abandon)."""
+        if self.kind is ChannelKind.online or self.answers_unstaffed:
             return True  # customers cannot see an outage before they try
         assert self.pool is not None
         return self.pool.capacity > 0

@@ -76,6 +76,8 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
     tried: set = set()
     option = choose(seg, options, tried)
     first = option.channel.name if option is not None else "none"
+    if option is None:
+        js.lost_closed += 1  # lost with a reason: nothing that carries it was open
     final = "lost"
     attempts = 0
     self_service = moved = False

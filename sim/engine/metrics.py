@@ -173,6 +173,7 @@ class JourneyStats:
     def __init__(self, warmup_minutes: float) -> None:
         self.warmup = warmup_minutes
         self.started = self.completed = self.lost = 0
+        self.lost_closed = 0  # lost because no channel for the transaction was open on arrival
         self.self_service = 0  # completed on a kiosk, online or in the IVR
         self.eligible = self.eligible_self_service = 0
         self.switched = 0  # journeys that used more than one channel
