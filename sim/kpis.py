@@ -21,7 +21,7 @@ from sim.engine.model import Model
 from sim.scenario import MINUTES_PER_HOUR, ChannelKind, threshold_label
 
 CHANNEL_COUNTS = ("arrivals", "joined", "served", "served_ivr", "balked", "abandoned", "failed",
-                  "deflected", "guided_out", "switched_in", "switched_out")
+                  "deflected", "guided_out", "switched_in", "switched_out", "redials")
 HOURLY_KPIS = ("arrivals", "joined", "served", "served_ivr", "served_server", "abandoned", "balked",
                "failed", "deflected", "wait_mean", "wait_served_mean", "wait_abandoned_mean",
                "p_wait", "service_level", "utilisation", "servers", "service_mean")

@@ -176,6 +176,8 @@ class Segment:
     self_service_time_factor: float = 1.0  # digital skill: multiplies service time
     retry_probability: float = 0.0  # after a balk or abandonment: try another channel
     retry_delay: Optional[Distribution] = None  # before retrying after abandonment
+    redial_probability: float = 0.0  # after abandoning: call the same channel again ...
+    redial_delay: Optional[Distribution] = None  # ... this long after (needed when > 0)
     lobby_acceptance: float = 0.0  # accepts a lobby guide's redirection to a kiosk
     deflection_acceptance: float = 0.0  # accepts the IVR's self-service link
     steering: Steering = Steering.preference

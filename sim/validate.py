@@ -265,6 +265,11 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
             validate_distribution(seg.patience, f"{p}.patience")
         if seg.retry_delay is not None:
             validate_distribution(seg.retry_delay, f"{p}.retry_delay")
+        _probability(f"{p}.redial_probability", seg.redial_probability)
+        require(seg.redial_probability == 0 or seg.redial_delay is not None, f"{p}.redial_delay",
+                None, "a segment that redials needs the delay before it redials")
+        if seg.redial_delay is not None:
+            validate_distribution(seg.redial_delay, f"{p}.redial_delay")
 
     guided: dict[str, str] = {}  # branch -> the guide working there
     for gname, guide in scenario.lobby_guides.items():

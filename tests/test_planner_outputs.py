@@ -91,3 +91,27 @@ def test_customers_who_find_nothing_open_are_lost_with_that_reason() -> None:
     assert r.kpis["lost_closed"] > 100
     assert r.kpis["journeys"] - r.kpis["lost_closed"] == len(reached)
     assert all(row[6] >= 60 for row in trace if row[5] == "arrive")
+
+
+def test_a_caller_who_abandons_rings_the_same_channel_back_after_the_redial_delay() -> None:
+    """Every abandonment (with redial probability 1, attempts to spare and time left) is
+    followed by an arrival of the same caller on the same channel exactly 5 minutes later;
+    redials are counted apart from switches."""
+    r, trace = traced(["scenario=mmcm", "scenario.segments.callers.redial_probability=1.0",
+                       "scenario.segments.callers.redial_delay={kind: deterministic, "
+                       "mean_minutes: 5.0}", "scenario.switching.max_attempts=3"])
+    arrivals: dict[int, list[float]] = {}
+    for row in trace:
+        if row[5] == "arrive":
+            arrivals.setdefault(row[1], []).append(row[6])
+    visits: dict[int, int] = {}  # visits so far, per caller, in trace order
+    redialled = 0
+    for row in trace:
+        if row[5] == "arrive":
+            visits[row[1]] = visits.get(row[1], 0) + 1
+        elif row[5] == "abandoned" and visits[row[1]] < 3 and row[6] + 5.0 < 480:
+            assert any(abs(t - (row[6] + 5.0)) < 1e-9 for t in arrivals[row[1]]), row
+            redialled += 1
+    assert redialled > 50
+    assert r.channels["hotline"]["redials"] == redialled
+    assert r.channels["hotline"]["switched_in"] == 0 and r.kpis["switch_rate"] == 0

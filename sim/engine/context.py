@@ -51,6 +51,7 @@ class SegmentState:
     decide_u: Sampler
     patience: Optional[Sampler]
     retry_delay: Optional[Sampler]
+    redial_delay: Optional[Sampler]  # None: the segment never redials
     types: list[str]
     type_shares: list[float]
     options: dict[str, list[Option]] = field(default_factory=dict)

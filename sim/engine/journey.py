@@ -80,7 +80,7 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
         js.lost_closed += 1  # lost with a reason: nothing that carries it was open
     final = "lost"
     attempts = 0
-    self_service = moved = False
+    self_service = moved = switched = redial = False
     outcome = None
     while option is not None:
         attempts += 1
@@ -92,7 +92,9 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
         channel = option.channel
         tried.add(channel)
         stats = m.stats_now(channel)
-        if attempts > 1 or moved:
+        if redial:
+            stats.redials += 1
+        elif attempts > 1 or moved:
             stats.switched_in += 1
         if m.trace is not None:
             m.record(customer, seg.name, ttype, channel.name, "arrive", 0.0)
@@ -113,9 +115,19 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
             self_service = channel.self_service or outcome is Outcome.served_ivr
             break
         worst = min(worst, _moment(m, outcome))
+        redial = (outcome is Outcome.abandoned and seg.redial_delay is not None
+                  and attempts < m.max_attempts
+                  and seg.decide_u() < seg.spec.redial_probability)
+        if redial:  # the same channel again, after a while (a caller who rings back)
+            assert seg.redial_delay is not None
+            yield env.timeout(seg.redial_delay())
+            if not channel.is_open():
+                option = None
+            continue
         option = yield from _next_option(m, seg, options, tried, outcome, attempts, target)
         if option is not None:
             stats.switched_out += 1
+            switched = True
 
     now = env.now
     if final == "lost":
@@ -128,7 +140,7 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
         if seg.self_service_eligible[ttype]:
             js.eligible += 1
             js.eligible_self_service += self_service
-    js.switched += attempts > 1 or moved
+    js.switched += switched or moved
     js.flows[(seg.name, first, final)] += 1
     js.self_service_by_segment[seg.name] += self_service
     js.satisfaction_sum += sat.peak_weight * worst + (1.0 - sat.peak_weight) * last

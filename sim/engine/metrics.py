@@ -70,6 +70,7 @@ class ChannelStats:
         self.arrivals = self.joined = self.served = self.served_ivr = 0
         self.balked = self.abandoned = self.failed = self.deflected = 0
         self.switched_in = self.switched_out = self.guided_out = 0
+        self.redials = 0  # visits that were a caller ringing back after abandoning here
         self.in_system = 0
         self.waited = self.within_target = 0
         self.wait_sum = self.wait_served_sum = self.wait_abandoned_sum = 0.0

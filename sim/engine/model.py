@@ -67,6 +67,8 @@ class Model(JourneyContext):
             else sampler(seg.patience, streams.generator(f"patience/{name}")),
             retry_delay=None if seg.retry_delay is None
             else sampler(seg.retry_delay, streams.generator(f"retry_delay/{name}")),
+            redial_delay=None if seg.redial_delay is None or seg.redial_probability <= 0
+            else sampler(seg.redial_delay, streams.generator(f"redial_delay/{name}")),
             types=types, type_shares=[seg.mix[t] for t in types],
         )
         for t in types:
