@@ -120,6 +120,8 @@ class Channel:
     schedule_slot_minutes: float = MINUTES_PER_HOUR
     target_wait_minutes: float = 5.0  # service-level target: wait at most this ...
     target_share: float = 0.8  # ... for at least this share of those who queue
+    service_factors: List[float] = field(default_factory=list)  # per schedule slot of the
+    # day (repeating): multiplies the service time of services that start in it; [] = 1
     service_level_thresholds: List[float] = field(default_factory=list)  # more waits
     # (minutes) to report the share answered within, as KPIs within_<seconds>s (20 s: 1/3)
     balk_queue_length: Optional[int] = None  # arrivals seeing this many waiting balk
@@ -172,6 +174,8 @@ class Segment:
     promotion_uplift: Dict[str, float] = field(default_factory=dict)  # channel -> utility
     wait_sensitivity_per_minute: float = 0.1
     patience: Optional[Distribution] = None  # None: never abandons
+    patience_factors: List[float] = field(default_factory=list)  # per slot of the arrival
+    # profile (repeating): multiplies the patience of callers who join a queue in it
     self_service_success_factor: float = 1.0  # digital skill: multiplies success
     self_service_time_factor: float = 1.0  # digital skill: multiplies service time
     retry_probability: float = 0.0  # after a balk or abandonment: try another channel

@@ -146,12 +146,20 @@ def day_minutes(scenario: Scenario, prefix: str = "scenario") -> float:
     return MINUTES_PER_DAY if day is None else day
 
 
-def _validate_schedule_length(schedule: list[int], slot_minutes: float, day: float,
+def _validate_schedule_length(schedule: list[int] | list[float], slot_minutes: float, day: float,
                               path: str) -> None:
     slots = day / slot_minutes
     require(math.isclose(len(schedule) * slot_minutes, day), path, schedule,
             f"a schedule gives one value per slot of the scenario's day: {slots:g} slots of "
             f"{slot_minutes:g} minutes ({day:g} minutes), not {len(schedule)}")
+
+
+def _validate_factors(factors: list[float], slot_minutes: float, day: float, path: str) -> None:
+    """Per-slot factors: each > 0, one per slot of the day (like a schedule), or none."""
+    for i, factor in enumerate(factors):
+        _positive(f"{path}[{i}]", factor)
+    if factors:
+        _validate_schedule_length(factors, slot_minutes, day, path)
 
 
 def validate_distribution(dist: Distribution, path: str) -> None:
@@ -209,6 +217,8 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
         _positive(f"{p}.schedule_slot_minutes", ch.schedule_slot_minutes)
         if ch.schedule:
             _validate_schedule_length(ch.schedule, ch.schedule_slot_minutes, day, f"{p}.schedule")
+        _validate_factors(ch.service_factors, ch.schedule_slot_minutes, day,
+                          f"{p}.service_factors")
         _non_negative(f"{p}.target_wait_minutes", ch.target_wait_minutes)
         _probability(f"{p}.target_share", ch.target_share)
         labels: set[str] = set()
@@ -265,6 +275,11 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
             validate_distribution(seg.patience, f"{p}.patience")
         if seg.retry_delay is not None:
             validate_distribution(seg.retry_delay, f"{p}.retry_delay")
+        if seg.patience_factors:
+            require(seg.patience is not None, f"{p}.patience_factors", seg.patience_factors,
+                    "a segment without patience never abandons: no factors to apply")
+            _validate_factors(seg.patience_factors, rate_profile(seg.arrivals)[1], day,
+                              f"{p}.patience_factors")
         _probability(f"{p}.redial_probability", seg.redial_probability)
         require(seg.redial_probability == 0 or seg.redial_delay is not None, f"{p}.redial_delay",
                 None, "a segment that redials needs the delay before it redials")

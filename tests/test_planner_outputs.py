@@ -115,3 +115,27 @@ def test_a_caller_who_abandons_rings_the_same_channel_back_after_the_redial_dela
     assert redialled > 50
     assert r.channels["hotline"]["redials"] == redialled
     assert r.channels["hotline"]["switched_in"] == 0 and r.kpis["switch_rate"] == 0
+
+
+def test_service_and_patience_vary_by_slot_by_their_factors() -> None:
+    """Deterministic service (1 minute) and patience (0.5 minute) with factors [1, 3] and
+    [1, 4] over two 60-minute slots: every service lasts 1 or 3 minutes and every
+    abandonment comes after 0.5 or 2 minutes, by the slot it started or queued in."""
+    det = "{kind: deterministic, mean_minutes: %s, rate_per_minute: null}"
+    r, trace = traced(["scenario=mmcm", "scenario.servers=3",
+                       f"scenario.transactions.call.service.hotline={det % 1.0}",
+                       f"scenario.segments.callers.patience={det % 0.5}",
+                       "scenario.channels.hotline.schedule_slot_minutes=60",
+                       "scenario.channels.hotline.service_factors=[1.0,3.0]",
+                       "scenario.segments.callers.arrivals.rate_per_minute=[2.5,2.5]",
+                       "scenario.segments.callers.arrivals.slot_minutes=60",
+                       "scenario.segments.callers.patience_factors=[1.0,4.0]"])
+    arrived = {row[1]: row[6] for row in trace if row[5] == "arrive"}  # one visit each
+    served = [(arrived[row[1]] + row[7], row[6]) for row in trace if row[5] == "served"]
+    assert len(served) > 100
+    for start, end in served:  # no IVR: service starts at arrival + wait
+        assert end - start == pytest.approx(1.0 if (start // 60) % 2 == 0 else 3.0, abs=1e-9)
+    abandoned = [(arrived[row[1]], row[7]) for row in trace if row[5] == "abandoned"]
+    assert len(abandoned) > 20
+    for joined, wait in abandoned:
+        assert wait == pytest.approx(0.5 if (joined // 60) % 2 == 0 else 2.0, abs=1e-9)

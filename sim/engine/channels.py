@@ -32,6 +32,7 @@ class ChannelState:
         self.down: set[int] = set()  # kiosk machines out of service, by index
         self.ivr: Optional[Sampler] = None
         self.answers_unstaffed = spec.kind is ChannelKind.hotline and spec.ivr is not None
+        self.service_factors = list(spec.service_factors)  # per schedule slot; [] = 1
         if spec.ivr is not None:
             self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))
         # online: only a concurrency cap, if any; the other kinds always have servers
@@ -55,6 +56,11 @@ class ChannelState:
             return True  # customers cannot see an outage before they try
         assert self.pool is not None
         return self.pool.capacity > 0
+
+    def service_factor(self, t: float) -> float:
+        """The factor on a service that starts at minute ``t`` (``service_factors``)."""
+        factors = self.service_factors
+        return factors[int(t // self.spec.schedule_slot_minutes) % len(factors)] if factors else 1.0
 
     def expected_wait(self) -> float:
         """The wait an arriving customer expects here (online channels have no queue)."""

@@ -52,6 +52,8 @@ class SegmentState:
     patience: Optional[Sampler]
     retry_delay: Optional[Sampler]
     redial_delay: Optional[Sampler]  # None: the segment never redials
+    patience_factors: list[float]  # per slot of patience_slot minutes; [] = 1
+    patience_slot: float
     types: list[str]
     type_shares: list[float]
     options: dict[str, list[Option]] = field(default_factory=dict)

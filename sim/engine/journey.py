@@ -259,7 +259,11 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
         if seg.patience is None:
             yield ticket.event
         else:
-            yield ticket.event | env.timeout(seg.patience())
+            patience = seg.patience()
+            if seg.patience_factors:
+                factors = seg.patience_factors
+                patience *= factors[int(joined // seg.patience_slot) % len(factors)]
+            yield ticket.event | env.timeout(patience)
             if not ticket.event.triggered:
                 pool.leave_queue(ticket)
                 wait = env.now - joined
@@ -271,6 +275,8 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
     if wait <= spec.target_wait_minutes:
         stats.count("within_target", hour)
     service = option.service()
+    if channel.service_factors:
+        service *= channel.service_factor(env.now)
     stats.record_service(service, hour)
     yield env.timeout(service)
     pool.release()

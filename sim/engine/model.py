@@ -69,6 +69,7 @@ class Model(JourneyContext):
             else sampler(seg.retry_delay, streams.generator(f"retry_delay/{name}")),
             redial_delay=None if seg.redial_delay is None or seg.redial_probability <= 0
             else sampler(seg.redial_delay, streams.generator(f"redial_delay/{name}")),
+            patience_factors=list(seg.patience_factors), patience_slot=slot,
             types=types, type_shares=[seg.mix[t] for t in types],
         )
         for t in types:
