@@ -5,6 +5,7 @@ server-served calls apart, each checked against the replication's own trace."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -139,3 +140,30 @@ def test_service_and_patience_vary_by_slot_by_their_factors() -> None:
     assert len(abandoned) > 20
     for joined, wait in abandoned:
         assert wait == pytest.approx(0.5 if (joined // 60) % 2 == 0 else 2.0, abs=1e-9)
+
+
+def test_the_trace_gives_each_visit_its_queue_entry_and_service_start() -> None:
+    """Served: the service started when the wait ended (entry + wait) and the row is
+    written when it ends; abandoned: joined, never started; the IVR's completions never
+    joined. Queue entry comes after arrival by the IVR's time."""
+    _, trace = traced(["scenario=telecom_hall"])
+    arrived: dict[tuple[int, str], float] = {}
+    checked = {"served": 0, "abandoned": 0, "served_ivr": 0}
+    for row in trace:
+        customer, channel, event, now, wait, entry, start = (row[1], row[4], row[5], row[6],
+                                                              row[7], row[8], row[9])
+        if event == "arrive":
+            arrived[(customer, channel)] = now
+            continue
+        if channel != "hotline" or event not in checked:
+            continue
+        checked[event] += 1
+        if event == "served_ivr":
+            assert math.isnan(entry) and math.isnan(start)
+            continue
+        assert entry >= arrived[(customer, channel)]  # after the IVR
+        if event == "served":
+            assert start == pytest.approx(entry + wait, abs=1e-9) and now >= start
+        else:
+            assert math.isnan(start) and now == pytest.approx(entry + wait, abs=1e-9)
+    assert min(checked.values()) >= 5  # 938 served, 6 abandoned, 819 in the IVR (seeded)

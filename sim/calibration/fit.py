@@ -168,7 +168,7 @@ def transaction_log(result: ExperimentResult, start: datetime.datetime) -> list[
         assert r.trace is not None, "needs run.trace=true"
         arrived: dict[int, float] = {}
         day = start + datetime.timedelta(days=r.replication)
-        for _, customer, _, ttype, channel, event, t, wait in r.trace:
+        for _, customer, _, ttype, channel, event, t, wait, *_ in r.trace:
             if event == "arrive":
                 arrived[customer] = t
                 continue

@@ -22,7 +22,7 @@ from sim.engine.channels import ChannelState, GuideState
 from sim.engine.metrics import ChannelStats, JourneyStats
 from sim.scenario import RunSettings, Scenario, Segment, Steering
 
-TraceRow = tuple[int, int, str, str, str, str, float, float]
+TraceRow = tuple[int, int, str, str, str, str, float, float, float, float]
 
 
 @dataclass
@@ -119,10 +119,11 @@ class JourneyContext:
         return channel.stats if self.env.now >= self.warmup else self.warmup_stats[channel.name]
 
     def record(self, customer: int, seg: str, ttype: str, channel: str, event: str,
-               wait: float) -> None:
+               wait: float, queue_entry: float, service_start: float) -> None:
         """Append a row to the trace (call only when ``run.trace`` is on): replication,
         customer number, segment, transaction type, channel, the event (``arrive`` or the
-        visit's outcome), the minute now and the visit's wait in minutes."""
+        visit's outcome), the minute now, the visit's wait in minutes, the minute it joined
+        the queue and the minute its service started (NaN where it never did)."""
         assert self.trace is not None
         self.trace.append((self.replication, customer, seg, ttype, channel, event,
-                           self.env.now, wait))
+                           self.env.now, wait, queue_entry, service_start))

@@ -20,6 +20,8 @@ from sim.engine.context import JourneyContext, Option, SegmentState, choose
 from sim.engine.metrics import ChannelStats, JourneyStats
 from sim.scenario import MINUTES_PER_HOUR, ChannelKind
 
+NAN = math.nan  # a time the visit never reached (no queue, no service)
+
 
 class Outcome(Enum):
     """How one visit to a channel ended; the journey then ends or moves on (module docstring).
@@ -42,8 +44,9 @@ class Outcome(Enum):
     deflected = "deflected"
 
 
-# a visit returns its outcome, the wait in queue and, for a deflection, where to go next
-Visit = Generator[simpy.Event, None, tuple[Outcome, float, Optional[Option]]]
+# a visit returns its outcome, the wait in queue, for a deflection where to go next, and
+# the minute it joined the queue (NaN if it never did)
+Visit = Generator[simpy.Event, None, tuple[Outcome, float, Optional[Option], float]]
 
 
 def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy.Event, None, None]:
@@ -97,16 +100,17 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
         elif attempts > 1 or moved:
             stats.switched_in += 1
         if m.trace is not None:
-            m.record(customer, seg.name, ttype, channel.name, "arrive", 0.0)
+            m.record(customer, seg.name, ttype, channel.name, "arrive", 0.0, NAN, NAN)
         if channel.kind is ChannelKind.online:
-            outcome, wait, target = yield from _online_visit(m, option, stats)
+            outcome, wait, target, entry = yield from _online_visit(m, option, stats)
         else:
             can_switch = m.switching and attempts < m.max_attempts
-            outcome, wait, target = yield from _queue_visit(m, seg, option, options, tried, stats,
-                                                            can_switch)
+            outcome, wait, target, entry = yield from _queue_visit(
+                m, seg, option, options, tried, stats, can_switch)
         stats.in_system -= 1
         if m.trace is not None:
-            m.record(customer, seg.name, ttype, channel.name, outcome.value, wait)
+            started = entry + wait if outcome is Outcome.served or outcome is Outcome.failed else NAN
+            m.record(customer, seg.name, ttype, channel.name, outcome.value, wait, entry, started)
 
         if outcome is Outcome.served or outcome is Outcome.served_ivr:
             moment = math.exp(-wait / sat.wait_scale_minutes)
@@ -214,17 +218,18 @@ def _online_visit(m: JourneyContext, option: Option, stats: ChannelStats) -> Vis
     channel = option.channel
     if not channel.up:
         stats.count("failed", hour)
-        return Outcome.failed, 0.0, None
+        return Outcome.failed, 0.0, None, NAN
     pool = channel.pool
     if pool is not None and not pool.try_seize():
         stats.count("balked", hour)
-        return Outcome.balked, 0.0, None
+        return Outcome.balked, 0.0, None, NAN
     stats.record_wait(0.0, hour)
     stats.count("within_target", hour)
+    began = m.env.now
     yield m.env.timeout(option.service())
     if pool is not None:
         pool.release()
-    return _finish_service(m, option, stats, hour), 0.0, None
+    return _finish_service(m, option, stats, hour), 0.0, None, began
 
 
 def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: list[Option],
@@ -241,17 +246,17 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
     if option.ivr_completion > 0 and m.success_u[channel.name]() < option.ivr_completion:
         stats.count("served_ivr", hour)
         stats.count("served", hour)
-        return Outcome.served_ivr, 0.0, None
+        return Outcome.served_ivr, 0.0, None, NAN
     if spec.deflect_to and can_switch:
         by_name = {o.channel.name: o for o in options if o.channel not in tried}
         target = next((by_name[n] for n in spec.deflect_to if n in by_name), None)
         if target is not None and seg.decide_u() < seg.spec.deflection_acceptance:
             stats.count("deflected", hour)
-            return Outcome.deflected, 0.0, target
+            return Outcome.deflected, 0.0, target, NAN
     if (spec.balk_queue_length is not None and pool.busy >= pool.capacity
             and pool.waiting >= spec.balk_queue_length):
         stats.count("balked", hour)
-        return Outcome.balked, 0.0, None
+        return Outcome.balked, 0.0, None, NAN
 
     joined = env.now
     if not pool.try_seize():
@@ -269,7 +274,7 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
                 wait = env.now - joined
                 stats.record_wait(wait, hour, served=False)
                 stats.count("abandoned", hour)
-                return Outcome.abandoned, wait, None
+                return Outcome.abandoned, wait, None, joined
     wait = env.now - joined
     stats.record_wait(wait, hour)
     if wait <= spec.target_wait_minutes:
@@ -280,4 +285,4 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
     stats.record_service(service, hour)
     yield env.timeout(service)
     pool.release()
-    return _finish_service(m, option, stats, hour), wait, None
+    return _finish_service(m, option, stats, hour), wait, None, joined
