@@ -5,6 +5,8 @@ and what one transaction costs there."""
 
 from __future__ import annotations
 
+import math
+
 from sim.distributions import mean_minutes
 from sim.scenario import (
     MINUTES_PER_HOUR,
@@ -19,29 +21,51 @@ DEFAULT_SERVERS = 1  # a channel that sets neither servers nor a schedule
 
 
 def servers_at(spec: Channel, t: float) -> int:
-    """Scheduled servers at minute ``t``; a schedule repeats after its last slot, like the
-    arrival profiles, so a long run is a sequence of identical days."""
+    """Servers at minute ``t``; a schedule repeats after its last slot, like the arrival
+    profiles, so a long run is a sequence of identical days. A fractional value x is
+    realised within its slot as floor(x) servers, then one more for the slot's last
+    (x - floor(x)) share, so the time-average over the slot is x."""
     if not spec.schedule:
         return DEFAULT_SERVERS if spec.servers is None else spec.servers
-    return spec.schedule[int(t // spec.schedule_slot_minutes) % len(spec.schedule)]
+    slot = spec.schedule_slot_minutes
+    value = spec.schedule[int(t // slot) % len(spec.schedule)]
+    whole = math.floor(value)
+    if value == whole:
+        return int(whole)
+    into = (t - math.floor(t / slot) * slot) / slot  # how far into the slot, in [0, 1)
+    return int(whole) + (1 if into >= 1.0 - (value - whole) else 0)
+
+
+def schedule_changes(spec: Channel, start: float, end: float) -> list[float]:
+    """The minutes in (start, end) where the scheduled servers may change: slot boundaries
+    and, in a slot with a fractional value, the minute its extra server comes."""
+    if not spec.schedule:
+        return []
+    slot, n = spec.schedule_slot_minutes, len(spec.schedule)
+    points = []
+    i = math.floor(start / slot)
+    while i * slot < end:
+        value = spec.schedule[i % n]
+        extra = value - math.floor(value)
+        for point in ((i * slot, i * slot + (1.0 - extra) * slot) if extra else (i * slot,)):
+            if start < point < end:
+                points.append(point)
+        i += 1
+    return points
 
 
 def server_minutes(spec: Channel, start: float, end: float) -> float:
     """Integral of the scheduled servers over [start, end] (for staff and machine cost)."""
-    if not spec.schedule:
-        return servers_at(spec, start) * max(0.0, end - start)
-    total, t, slot = 0.0, start, spec.schedule_slot_minutes
-    while t < end:
-        stop = min(end, (int(t // slot) + 1) * slot)
-        total += servers_at(spec, t) * (stop - t)
-        t = stop
-    return total
+    if end <= start:
+        return 0.0
+    bounds = [start, *schedule_changes(spec, start, end), end]
+    return sum(servers_at(spec, a) * (b - a) for a, b in zip(bounds, bounds[1:]))
 
 
 def installed_machines(spec: Channel) -> int:
     """Machines a kiosk channel has on the floor: its servers, or the most its schedule
     ever switches on (each can break down while switched on; each costs for the day)."""
-    return max(spec.schedule) if spec.schedule else servers_at(spec, 0.0)
+    return math.ceil(max(spec.schedule)) if spec.schedule else servers_at(spec, 0.0)
 
 
 def nominal_service_minutes(scenario: Scenario, channel: str) -> float:

@@ -116,7 +116,8 @@ class Channel:
     branch: str = ""  # channels sharing a branch share its lobby guide
     servers: Optional[int] = None  # tellers, kiosk machines or hotline agents (unset: 1,
     # or the schedule's); unused for online
-    schedule: List[int] = field(default_factory=list)  # per slot, repeating; overrides servers
+    schedule: List[float] = field(default_factory=list)  # servers per slot, repeating;
+    # overrides servers; 2.5: a time-average (2 for the first half of the slot, then 3)
     schedule_slot_minutes: float = MINUTES_PER_HOUR
     target_wait_minutes: float = 5.0  # service-level target: wait at most this ...
     target_share: float = 0.8  # ... for at least this share of those who queue

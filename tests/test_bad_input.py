@@ -72,7 +72,7 @@ CASES: dict[str, Case] = {
     "open_hour_negative": Case("sim", ["scenario.open_hour=-1"], "scenario.open_hour=-1"),
     "schedule_shorter_than_the_day": Case(
         "sim", ["scenario.channels.teller.schedule=[4,5]"],
-        "scenario.channels.teller.schedule=[4, 5]: a schedule gives one value per slot of "
+        "scenario.channels.teller.schedule=[4.0, 5.0]: a schedule gives one value per slot of "
         "the scenario's day: 10 slots of 60 minutes (600 minutes), not 2"),
     "schedule_longer_than_the_day": Case(
         "sim", ["scenario.channels.teller.schedule=[4,5,5,5,4,4,5,5,5,4,4]"],

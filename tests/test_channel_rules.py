@@ -70,3 +70,13 @@ def test_expected_arrivals_integrate_the_profile_over_any_window() -> None:
     assert expected_arrivals(arrivals, 90.0, 30.0) == pytest.approx(30.0 + 60.0)
     assert expected_arrivals(arrivals, 30.0 + 5 * 120.0, 30.0) == pytest.approx(5 * 180.0)
     assert expected_arrivals(arrivals, 10.0, 10.0) == 0.0
+
+
+def test_a_fractional_schedule_value_is_a_time_average_realised_within_its_slot() -> None:
+    spec = Channel(schedule=[2.5, 1.25, 3.0], schedule_slot_minutes=60.0)
+    # 2 for the first half of slot 0, then 3; 1 for 3/4 of slot 1, then 2
+    assert [servers_at(spec, t) for t in (0.0, 29.9, 30.0, 60.0, 104.9, 105.0, 150.0)] == \
+        [2, 2, 3, 1, 1, 2, 3]
+    assert server_minutes(spec, 0.0, 180.0) == pytest.approx(60 * (2.5 + 1.25 + 3.0))
+    assert server_minutes(spec, 180.0, 240.0) == pytest.approx(60 * 2.5)  # the next day
+    assert installed_machines(Channel(kind=ChannelKind.kiosk, schedule=[1.5, 2.25])) == 3

@@ -28,7 +28,7 @@ from sim.scenario import (
 from tests.conftest import compose_scenario
 
 
-def one_counter(schedule: list[int], service_minutes: float) -> Scenario:
+def one_counter(schedule: list[float], service_minutes: float) -> Scenario:
     """A counter with a staffing schedule of 10-minute slots and no random arrivals."""
     return Scenario(
         name="schedule",

@@ -167,3 +167,16 @@ def test_the_trace_gives_each_visit_its_queue_entry_and_service_start() -> None:
         else:
             assert math.isnan(start) and now == pytest.approx(entry + wait, abs=1e-9)
     assert min(checked.values()) >= 5  # 938 served, 6 abandoned, 819 in the IVR (seeded)
+
+
+def test_a_fractional_schedule_gives_that_time_average_of_servers() -> None:
+    """Agents [2.5, 1.25] an hour: the simulated time-average of servers present is the
+    schedule, hour by hour and over the run (the pool follows the realised changes)."""
+    r, _ = traced(["scenario=mmc", "scenario.channels.counter.servers=null",
+                   "scenario.channels.counter.schedule=[2.5,1.25]",
+                   "scenario.channels.counter.schedule_slot_minutes=60",
+                   "scenario.segments.customers.arrivals.rate_per_minute=[1.0,1.0]",
+                   "scenario.segments.customers.arrivals.slot_minutes=60"])
+    servers = r.hourly["counter"]["servers"]
+    assert servers == pytest.approx([2.5, 1.25] * 4, abs=1e-9)  # 480 minutes: the day, 4 times
+    assert r.channels["counter"]["mean_servers"] == pytest.approx(1.875, abs=1e-9)

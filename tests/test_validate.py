@@ -290,7 +290,7 @@ def test_arrival_profiles_of_different_days_are_refused() -> None:
 
 @pytest.mark.parametrize("schedule", [[2], [2, 3, 3], [2, 3, 3, 2]])
 def test_a_schedule_that_is_not_one_value_per_slot_of_the_day_is_refused(
-        schedule: list[int]) -> None:
+        schedule: list[float]) -> None:
     s = good()  # a 120-minute day: two 60-minute slots
     s.channels["counter"].servers = None
     s.channels["counter"].schedule = schedule

@@ -6,7 +6,7 @@ from typing import Generator, Optional
 
 import simpy
 
-from sim.channel_rules import installed_machines, servers_at
+from sim.channel_rules import installed_machines, schedule_changes, servers_at
 from sim.choice import expected_wait_minutes
 from sim.distributions import Sampler, sampler
 from sim.engine.metrics import ChannelStats
@@ -104,12 +104,14 @@ class ChannelState:
         self.pool.set_capacity(self.scheduled - broken)
 
     def _follow_schedule(self) -> Generator[simpy.Event, None, None]:
-        slot, i = self.spec.schedule_slot_minutes, 0
-        while True:
-            i += 1
-            yield self.env.timeout(i * slot - self.env.now)
-            self.scheduled = servers_at(self.spec, i * slot)
-            self._set_servers()
+        spec, day = self.spec, self.spec.schedule_slot_minutes * len(self.spec.schedule)
+        start = 0.0
+        while True:  # a day's change points at a time; the schedule repeats daily
+            for point in [*schedule_changes(spec, start, start + day), start + day]:
+                yield self.env.timeout(point - self.env.now)
+                self.scheduled = servers_at(spec, point)
+                self._set_servers()
+            start += day
 
     def _machine(self, index: int, up_time: Sampler, repair: Sampler
                  ) -> Generator[simpy.Event, None, None]:
