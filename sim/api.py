@@ -190,3 +190,54 @@ def calibrate_scenario(scenario: Scenario, observed: Optional[Mapping[str, float
     validate_settings(settings)
     found = calibrate(scenario, run, settings)
     return CalibrationResult(found.report, found.fitted)
+
+
+@dataclass
+class FitResult:
+    """A scenario fitted to a contact log (``fit_scenario``): the runnable ``scenario`` and
+    the ``report`` of every fitted parameter with its confidence interval, the sample
+    sizes and the log's data quality (what fit.json holds)."""
+
+    scenario: Scenario
+    report: dict[str, Any]
+
+    def write(self, directory: Union[str, Path]) -> Path:
+        """fit.json, then scenario/fitted.yaml (a scenario ``load_scenario`` reads and
+        ``python -m sim 'hydra.searchpath=[file://<directory>]' scenario=fitted`` runs), then
+        the ``complete`` marker; returns the directory."""
+        from sim.cli.calibrate import scenario_yaml  # OmegaConf writes the YAML: the CLI layer
+        from sim.io import mark_complete, write_bytes_atomic, write_json
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(out / "fit.json", self.report)
+        write_bytes_atomic(out / "scenario" / "fitted.yaml",
+                           scenario_yaml(self.scenario).encode("utf-8"))
+        mark_complete(out)
+        return out
+
+
+def fit_scenario(log: Union[str, Path], format: str = "contacts",
+                 columns: Optional[Mapping[str, str]] = None, open_hour: int = 0,
+                 **settings: Any) -> FitResult:
+    """Fit the scenario of one contact centre to a contact log.
+
+    ``log``: a CSV (or .gz) in one of ``sim.logs.FORMATS`` (``contacts`` with ``columns``
+    mapping its column names, ``technion``, ``tickets`` or our own ``trace``;
+    ``open_hour``: the trace's opening hour). ``settings``: the fields of
+    ``sim.fitting.assemble.FitSettings`` (``interval_minutes``, ``days``, ``channel``,
+    ``occupancy``, ``level``, ...). Raises ScenarioError (``fit.*``) for a log that cannot
+    be read or fitted.
+
+        >>> fit = sim.fit_scenario("calls.csv.gz", format="technion", interval_minutes=30)
+        >>> fit.report["patience"]["exponential"]["mean_minutes"]     # with its CI
+        >>> sim.simulate(fit.scenario, replications=20)
+    """
+    from sim.fitting.assemble import FitSettings, fit_contacts  # pandas: imported when used
+    from sim.logs import read_log
+
+    chosen = FitSettings(**settings)
+    contact_log = read_log(log, format=format, columns=columns,
+                           interval_minutes=chosen.interval_minutes, open_hour=open_hour)
+    fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality)
+    return FitResult(fit.scenario, fit.report)
