@@ -219,12 +219,14 @@ class FitResult:
 
 def fit_scenario(log: Union[str, Path], format: str = "contacts",
                  columns: Optional[Mapping[str, str]] = None, open_hour: int = 0,
+                 outcome_codes: Optional[Mapping[str, str]] = None,
                  **settings: Any) -> FitResult:
     """Fit the scenario of one contact centre to a contact log.
 
     ``log``: a CSV (or .gz) in one of ``sim.logs.FORMATS`` (``contacts`` with ``columns``
     mapping its column names, ``technion``, ``tickets`` or our own ``trace``;
-    ``open_hour``: the trace's opening hour). ``settings``: the fields of
+    ``open_hour``: the trace's opening hour; ``outcome_codes``: the file's own outcome
+    codes -> ``served``, ``abandoned``, ``ivr``, ``no_show``). ``settings``: the fields of
     ``sim.fitting.assemble.FitSettings`` (``interval_minutes``, ``days``, ``channel``,
     ``occupancy``, ``level``, ...). Raises ScenarioError (``fit.*``) for a log that cannot
     be read or fitted.
@@ -238,6 +240,7 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
 
     chosen = FitSettings(**settings)
     contact_log = read_log(log, format=format, columns=columns,
-                           interval_minutes=chosen.interval_minutes, open_hour=open_hour)
+                           interval_minutes=chosen.interval_minutes, open_hour=open_hour,
+                           outcome_codes=outcome_codes)
     fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality)
     return FitResult(fit.scenario, fit.report)

@@ -1,0 +1,43 @@
+"""``python -m sim.fit``: a contact log in, fit.json and a runnable scenario out; a log that
+cannot be read is one line, exit code 2, and no run folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import sim
+from tests.conftest import ROOT
+from tests.fitting.test_round_trip import SERVICE_MEAN, centre
+
+
+def fit_app(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim.fit", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_app_fits_a_trace_and_writes_a_scenario_python_m_sim_runs(tmp_path: Path) -> None:
+    sim.simulate(centre(), replications=3, seed=2, trace=True, plots=False).write(tmp_path / "t")
+    done = fit_app(["fit.log=t/trace.csv", "fit.format=trace", "fit.open_hour=8",
+                    "hydra.run.dir=run"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "run" / "fit.json").read_text())
+    mean = report["service"]["call"]["gamma"]["mean_minutes"]
+    assert abs(mean["value"] - SERVICE_MEAN) < 4 * mean["se"]
+    assert (tmp_path / "run" / "complete").is_file()
+    scenario = sim.load_scenario(tmp_path / "run" / "scenario" / "fitted.yaml")
+    assert (scenario.open_hour, scenario.close_hour) == (8, 12)
+    ran = subprocess.run([sys.executable, "-m", "sim",
+                          f"hydra.searchpath=[file://{tmp_path / 'run'}]", "scenario=fitted",
+                          "run.replications=2", "run.plots=false", f"hydra.run.dir={tmp_path / 's'}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_a_missing_log_is_one_line_exit_2_and_leaves_no_run_folder(tmp_path: Path) -> None:
+    done = fit_app(["fit.log=nope.csv", "hydra.run.dir=run"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: fit.log='nope.csv': no such file"
+    assert not (tmp_path / "run").exists()
