@@ -200,11 +200,13 @@ class FitResult:
 
     scenario: Scenario
     report: dict[str, Any]
+    contacts: Any = None  # the log's table (a pandas DataFrame) the fit used
 
-    def write(self, directory: Union[str, Path]) -> Path:
+    def write(self, directory: Union[str, Path], plots: bool = True) -> Path:
         """fit.json, then scenario/fitted.yaml (a scenario ``load_scenario`` reads and
-        ``python -m sim 'hydra.searchpath=[file://<directory>]' scenario=fitted`` runs), then
-        the ``complete`` marker; returns the directory."""
+        ``python -m sim 'hydra.searchpath=[file://<directory>]' scenario=fitted`` runs), the
+        figures of fit against data (``plots``: fit_arrivals.png, fit_service.png,
+        fit_patience.png, fit_agents.png), then the ``complete`` marker; returns it."""
         from sim.cli.calibrate import scenario_yaml  # OmegaConf writes the YAML: the CLI layer
         from sim.io import mark_complete, write_bytes_atomic, write_json
 
@@ -213,6 +215,10 @@ class FitResult:
         write_json(out / "fit.json", self.report)
         write_bytes_atomic(out / "scenario" / "fitted.yaml",
                            scenario_yaml(self.scenario).encode("utf-8"))
+        if plots and self.contacts is not None:
+            from sim.fitting.plots import plot_fit
+
+            plot_fit(self.contacts, self.report, out)
         mark_complete(out)
         return out
 
@@ -243,4 +249,4 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
                            interval_minutes=chosen.interval_minutes, open_hour=open_hour,
                            outcome_codes=outcome_codes)
     fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality)
-    return FitResult(fit.scenario, fit.report)
+    return FitResult(fit.scenario, fit.report, fit.contacts)

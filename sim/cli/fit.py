@@ -38,6 +38,7 @@ class FitNode(FitSettings):
     columns: Dict[str, str] = field(default_factory=dict)  # normalized name -> file's column
     outcome_codes: Dict[str, str] = field(default_factory=dict)  # file's code -> outcome
     open_hour: int = 0  # a trace's opening hour
+    plots: bool = True  # the figures of fit against data
 
 
 @dataclass
@@ -96,6 +97,6 @@ def main(cfg: DictConfig) -> None:
                            open_hour=node.open_hour, outcome_codes=node.outcome_codes or None,
                            **settings)
         out = Path(HydraConfig.get().runtime.output_dir)
-        fit.write(out)
+        fit.write(out, plots=node.plots)
     print(describe(fit, out))
     print(f"\nresults in {out}")

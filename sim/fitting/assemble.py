@@ -79,10 +79,12 @@ class FitSettings:
 
 @dataclass
 class ScenarioFit:
-    """What a fit found: the runnable ``scenario`` and the ``report`` (fit.json)."""
+    """What a fit found: the runnable ``scenario``, the ``report`` (fit.json) and the
+    ``contacts`` it was fitted to (for the figures of fit against data)."""
 
     scenario: Scenario
     report: dict[str, Any]
+    contacts: pd.DataFrame
 
 
 def _estimate(e: PointEstimate) -> dict[str, float]:
@@ -242,7 +244,7 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     validate_scenario(scenario)
     if quality is not None:
         report["data_quality"] = quality.as_dict()
-    return ScenarioFit(scenario, report)
+    return ScenarioFit(scenario, report, frame)
 
 
 def _redials(frame: pd.DataFrame, day: np.ndarray, settings: FitSettings,

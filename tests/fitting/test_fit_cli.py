@@ -27,6 +27,8 @@ def test_the_app_fits_a_trace_and_writes_a_scenario_python_m_sim_runs(tmp_path: 
     mean = report["service"]["call"]["gamma"]["mean_minutes"]
     assert abs(mean["value"] - SERVICE_MEAN) < 4 * mean["se"]
     assert (tmp_path / "run" / "complete").is_file()
+    for figure in ("fit_arrivals", "fit_service", "fit_patience", "fit_agents"):
+        assert (tmp_path / "run" / f"{figure}.png").stat().st_size > 10_000, figure
     scenario = sim.load_scenario(tmp_path / "run" / "scenario" / "fitted.yaml")
     assert (scenario.open_hour, scenario.close_hour) == (8, 12)
     ran = subprocess.run([sys.executable, "-m", "sim",
