@@ -250,3 +250,85 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
                            outcome_codes=outcome_codes)
     fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality)
     return FitResult(fit.scenario, fit.report, fit.contacts)
+
+
+@dataclass
+class ComparisonResult:
+    """A scenario simulated against a contact log, interval by interval (``compare_scenario``):
+    ``rows`` (comparison.csv) and ``summary`` (comparison.json; per KPI the mean absolute
+    error over intervals, the noise floor of as many simulated days as the log holds,
+    their ratio, and day totals)."""
+
+    rows: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+    def write(self, directory: Union[str, Path], plots: bool = True) -> Path:
+        """comparison.csv, comparison.json and (``plots``) comparison.png: observed dots
+        over the simulated band, one panel per KPI; then the ``complete`` marker."""
+        from sim.fitting.compare import COMPARISON_COLUMNS
+        from sim.io import mark_complete, write_csv, write_json
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(out / "comparison.csv", self.rows, COMPARISON_COLUMNS)
+        write_json(out / "comparison.json", self.summary)
+        if plots:
+            from sim.fitting.plots import plot_comparison
+
+            plot_comparison(self.rows, self.summary, out / "comparison.png")
+        mark_complete(out)
+        return out
+
+
+def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "contacts",
+                     columns: Optional[Mapping[str, str]] = None, open_hour: int = 0,
+                     days: Sequence[str] = (), interval_minutes: int = 60,
+                     replications: int = 20, seed: int = RunSettings.seed,
+                     workers: int = 1) -> ComparisonResult:
+    """Simulate ``replications`` days of ``scenario`` and compare them with the contact
+    ``log`` (read as ``fit_scenario`` reads it; ``days``: the dates to compare, [] all),
+    interval by interval: arrivals, agent-served contacts, abandonment rate, mean wait of
+    the served and of the abandoned, and the share answered within each of the
+    channels' ``service_level_thresholds``.  Both sides are measured by one rule
+    (``sim.fitting.compare.interval_kpis``): the simulated days through their trace.
+
+        >>> fit = sim.fit_scenario("calls.csv", format="technion")
+        >>> check = sim.compare_scenario(fit.scenario, "calls.csv", format="technion")
+        >>> check.summary["abandon_rate"]["ratio"]     # error / noise floor: near 1 is good
+    """
+    import math
+    import tempfile
+
+    from sim.fitting.compare import compare_tables, interval_kpis
+    from sim.logs import read_log
+
+    validate_scenario(scenario)
+    contacts = read_log(log, format=format, columns=columns, interval_minutes=interval_minutes,
+                        open_hour=open_hour).contacts
+    if days:
+        contacts = contacts[contacts["date"].isin(list(days))]
+    if contacts.empty:
+        raise ScenarioError("compare.days", list(days), "no contact of the log is on these days")
+    run = make_run_settings(scenario, replications, seed, None, 0.0, workers, trace=True,
+                            plots=False)
+    validate_run(run)
+    validate_size(scenario, run)
+    with tempfile.TemporaryDirectory() as folder:
+        trace = Path(folder) / "trace.csv"
+        from sim.io import write_csv
+        from sim.results import TRACE_COLUMNS, trace_rows
+
+        write_csv(trace, trace_rows(run_experiment(scenario, run, progress=False)),
+                  TRACE_COLUMNS)
+        simulated = read_log(trace, format="trace", interval_minutes=interval_minutes,
+                             open_hour=scenario.open_hour).contacts
+    thresholds = sorted({t for c in scenario.channels.values()
+                         for t in c.service_level_thresholds})
+    origin = scenario.open_hour * 60.0
+    n = math.ceil(run.horizon_minutes / interval_minutes)
+    result = compare_tables(interval_kpis(contacts, origin, interval_minutes, n, thresholds),
+                            interval_kpis(simulated, origin, interval_minutes, n, thresholds),
+                            [(origin + i * interval_minutes) / 60.0 for i in range(n)])
+    result.summary["days_observed"] = int(contacts["date"].nunique())
+    result.summary["days_simulated"] = replications
+    return ComparisonResult(result.rows, result.summary)

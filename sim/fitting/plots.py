@@ -154,3 +154,39 @@ def _agents(report: dict[str, Any], origin: float, interval: int, path: Path) ->
     ax.legend(fontsize="small")
     save_figure(fig, path)
     return path
+
+
+def plot_comparison(rows: list[dict[str, Any]], summary: dict[str, Any], path: Path) -> None:
+    """comparison.png: per KPI a panel of the log's value per interval (dots) over the
+    model's mean and the band a mean of as many days falls in (95%)."""
+    from matplotlib.figure import Figure
+
+    kpis = list(dict.fromkeys(r["kpi"] for r in rows))
+    columns = 2
+    fig = Figure(figsize=(6 * columns, 3.2 * math.ceil(len(kpis) / columns)), layout="constrained")
+    axes = fig.subplots(math.ceil(len(kpis) / columns), columns, squeeze=False).ravel()
+    for ax, kpi in zip(axes, kpis):
+        mine = [r for r in rows if r["kpi"] == kpi]
+        hours = [r["interval"] for r in mine]
+        width = hours[1] - hours[0] if len(hours) > 1 else 1.0
+        edges = [*hours, hours[-1] + width]  # each interval drawn over its whole width
+
+        ax.fill_between(edges, _closed(mine, "ci_low"), _closed(mine, "ci_high"), step="post",
+                        alpha=0.2, color="C0")
+        ax.step(edges, _closed(mine, "simulated"), where="post", color="C0", label="model")
+        ax.plot([h + width / 2 for h in hours], [r["observed"] for r in mine], "o",
+                color="black", ms=3, label="log")
+        ax.set_xlabel("hour of day", fontsize="small")
+        ratio = summary.get(kpi, {}).get("ratio", math.nan)
+        ax.set_title(f"{kpi}: error / noise floor {ratio:.2f}", fontsize="small")
+        ax.grid(alpha=0.3)
+    for ax in axes[len(kpis):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize="small")
+    save_figure(fig, path)
+
+
+def _closed(rows: list[dict[str, Any]], key: str) -> list[float]:
+    """The rows' values with the last repeated: a step drawn to the last interval's end."""
+    values = [r[key] for r in rows]
+    return [*values, values[-1]]

@@ -108,3 +108,22 @@ def test_the_api_fits_a_technion_layout_log_and_writes_a_scenario_that_runs(
     assert len(fit.report["days"]) == 4 and fit.report["data_quality"]["rows_used"] > 1000
     mean = fit.report["service"]["call"]["gamma"]["mean_minutes"]
     assert abs(mean["value"] - SERVICE_MEAN) < 4 * mean["se"]
+
+
+def test_the_true_scenario_compares_with_its_own_log_within_the_noise(
+        tmp_path: Path) -> None:
+    """sim.compare_scenario of the simulated scenario against 8 days of its own trace: for
+    every KPI the interval error is within 1.5 times the noise floor of 8 simulated days
+    (so the comparison and its floor measure what they claim), and the files are written."""
+    scenario = centre()
+    scenario.channels["hotline"].service_level_thresholds = [1 / 3, 1.0]
+    sim.simulate(scenario, replications=8, seed=3, trace=True, plots=False).write(tmp_path)
+    check = sim.compare_scenario(scenario, tmp_path / "trace.csv", format="trace",
+                                 open_hour=8, replications=20, seed=11)
+    ratios = {k: v["ratio"] for k, v in check.summary.items() if isinstance(v, dict)}
+    assert set(ratios) == {"arrivals", "served", "abandon_rate", "wait_served_mean",
+                           "wait_abandoned_mean", "within_20s", "within_60s"}
+    assert all(r < 1.5 for r in ratios.values()), ratios
+    assert check.summary["days_observed"] == 8
+    written = check.write(tmp_path / "compare")
+    assert (written / "comparison.csv").is_file() and (written / "comparison.png").is_file()
