@@ -47,7 +47,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     sim.simulate(centre(), replications=31, seed=1, trace=True, plots=False).write(folder / "t")
     contacts = read_log(folder / "t" / "trace.csv", format="trace", open_hour=8).contacts
-    write_technion(contacts[contacts["outcome"] != "balked"], folder / "calls.csv")
+    write_technion(contacts[contacts["outcome"].isin(["served", "abandoned", "ivr"])], folder / "calls.csv")
     began = time.perf_counter()
     fit = sim.fit_scenario(folder / "calls.csv", format="technion")
     seconds = time.perf_counter() - began

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 import simpy
 
@@ -106,6 +106,9 @@ class JourneyContext:
         self.max_attempts = scenario.switching.max_attempts
         self.sat = scenario.satisfaction
         self.trace: Optional[list[TraceRow]] = [] if run.trace else None
+        # with a trace: the visits under way, customer -> [segment, type, channel, queue
+        # entry, service start], so those still going at the horizon get an in_progress row
+        self.open_visits: dict[int, list[Any]] = {}
         self.next_customer = 0
         self.journeys = JourneyStats(self.warmup)
         self.warmup_journeys = JourneyStats(math.inf)  # sink for journeys before warm-up
@@ -127,3 +130,17 @@ class JourneyContext:
         assert self.trace is not None
         self.trace.append((self.replication, customer, seg, ttype, channel, event,
                            self.env.now, wait, queue_entry, service_start))
+        if event == "arrive":
+            self.open_visits[customer] = [seg, ttype, channel, math.nan, math.nan]
+        else:
+            self.open_visits.pop(customer, None)
+
+    def record_in_progress(self) -> None:
+        """At the horizon, with a trace: an ``in_progress`` row for each visit still under
+        way (a caller in the IVR, the queue or service), so a log read from the trace
+        counts their arrivals (``sim.logs`` reads them as outcome ``in_progress``)."""
+        now = self.env.now
+        for customer, (seg, ttype, channel, entry, start) in sorted(self.open_visits.items()):
+            # the wait so far: censored (they had not abandoned), until service or now
+            wait = (start if not math.isnan(start) else now) - entry
+            self.record(customer, seg, ttype, channel, "in_progress", wait, entry, start)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
-from typing import Generator, Optional
+from typing import Any, Generator, Optional
 
 import simpy
 
@@ -105,8 +105,9 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
             outcome, wait, target, entry = yield from _online_visit(m, option, stats)
         else:
             can_switch = m.switching and attempts < m.max_attempts
+            times = m.open_visits.get(customer) if m.trace is not None else None
             outcome, wait, target, entry = yield from _queue_visit(
-                m, seg, option, options, tried, stats, can_switch)
+                m, seg, option, options, tried, stats, can_switch, times)
         stats.in_system -= 1
         if m.trace is not None:
             started = entry + wait if outcome is Outcome.served or outcome is Outcome.failed else NAN
@@ -233,7 +234,8 @@ def _online_visit(m: JourneyContext, option: Option, stats: ChannelStats) -> Vis
 
 
 def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: list[Option],
-                 tried: set, stats: ChannelStats, can_switch: bool) -> Visit:
+                 tried: set, stats: ChannelStats, can_switch: bool,
+                 times: Optional[list[Any]] = None) -> Visit:
     """Counter, kiosk or hotline: (IVR,) balk or join the queue, wait or abandon, serve."""
     env = m.env
     channel = option.channel
@@ -259,6 +261,8 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
         return Outcome.balked, 0.0, None, NAN
 
     joined = env.now
+    if times is not None:  # a trace: the visit's queue entry, for an in_progress row
+        times[3] = joined
     if not pool.try_seize():
         ticket = pool.join(priority=seg.name in channel.priority_segments)
         if seg.patience is None:
@@ -279,6 +283,8 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
     stats.record_wait(wait, hour)
     if wait <= spec.target_wait_minutes:
         stats.count("within_target", hour)
+    if times is not None:
+        times[4] = env.now
     service = option.service()
     if channel.service_factors:
         service *= channel.service_factor(env.now)

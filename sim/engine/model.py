@@ -124,6 +124,8 @@ class Model(JourneyContext):
         for seg in self.segments:
             self.env.process(self._arrivals(seg))
         self.env.run(until=self.horizon)
+        if self.trace is not None:
+            self.record_in_progress()
         for ch in self.channels.values():
             ch.finish()
         self.journeys.change_in_system(self.horizon, 0)

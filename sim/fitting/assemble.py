@@ -192,8 +192,11 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
 
     # patience, from every caller who queued: abandoners observed, the served censored
     queued = frame[frame["outcome"].isin(["served", "abandoned"]) & frame["wait"].notna()]
-    patience_fit = fit_patience(queued["wait"].to_numpy(float),
-                                (queued["outcome"] == "abandoned").to_numpy(), level=level)
+    # callers still waiting or in service when a trace ended are censored at their wait too
+    censored = frame[frame["outcome"].isin(["served", "abandoned", "in_progress"])
+                     & frame["wait"].notna()]
+    patience_fit = fit_patience(censored["wait"].to_numpy(float),
+                                (censored["outcome"] == "abandoned").to_numpy(), level=level)
     usable = [f for f in (patience_fit.exponential, patience_fit.lognormal) if f is not None]
     chosen = min(usable, key=lambda f: f.aic)
     patience = as_distribution(chosen) if patience_fit.abandoned > 0 else None

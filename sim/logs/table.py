@@ -46,6 +46,8 @@ Outcomes:
 - ``no_show``: a queue ticket that was called when its customer had gone.
 - ``balked``: left on arrival without joining the queue (a trace's ``balked``, or the
   code ``balked`` in a contacts file).
+- ``in_progress``: (a trace) still in the IVR, the queue or service when the run ended:
+  an arrival whose end the log does not hold (counted among arrivals, nowhere else).
 
 Rows that are not usable (see ``DataQuality``) are not in the table, and their number is
 in the report: ``rows_read == rows_used + excluded``. What remains holds these
@@ -67,7 +69,7 @@ TIME_COLUMNS = ("arrival", "ivr_exit", "queue_entry", "queue_exit", "service_sta
 TEXT_COLUMNS = ("contact_id", "date", "type", "channel", "customer", "agent", "outcome")
 COLUMNS = ("contact_id", "date", "weekday", "type", "channel", "customer", "priority", "agent",
            *TIME_COLUMNS, "outcome", "wait", "service", "interval")
-OUTCOMES = ("served", "abandoned", "ivr", "no_show", "balked")
+OUTCOMES = ("served", "abandoned", "ivr", "no_show", "balked", "in_progress")
 PHANTOM = "phantom"  # a decoded outcome that is not a contact: counted, then excluded
 NO_DATE = "day-1"  # the one day of a log without dates
 MINUTES_PER_DAY = 24 * 60

@@ -39,7 +39,7 @@ from sim.logs.table import TIME_COLUMNS
 
 ARRIVE = "arrive"
 EVENTS = {"served": "served", "failed": "served", "served_ivr": "ivr", "deflected": "ivr",
-          "abandoned": "abandoned", "balked": "balked"}
+          "abandoned": "abandoned", "balked": "balked", "in_progress": "in_progress"}
 # each field and the header names it may have, the first the simulator's own
 COLUMNS = {"replication": ("replication",), "customer": ("customer",), "channel": ("channel",),
            "event": ("event",), "time": ("time_minutes", "time"),

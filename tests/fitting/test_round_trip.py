@@ -99,7 +99,7 @@ def test_the_api_fits_a_technion_layout_log_and_writes_a_scenario_that_runs(
     sim.simulate(centre(), replications=4, seed=5, trace=True, plots=False).write(out)
     contacts = read_log(out / "trace.csv", format="trace", open_hour=8).contacts
     technion = tmp_path / "calls.csv"
-    write_technion(contacts[contacts["outcome"] != "balked"], technion)
+    write_technion(contacts[contacts["outcome"].isin(["served", "abandoned", "ivr"])], technion)
     fit = sim.fit_scenario(technion, format="technion")
     written = fit.write(tmp_path / "fit")
     assert (written / "fit.json").is_file() and (written / "complete").is_file()
