@@ -103,7 +103,8 @@ def test_the_simulator_does_not_import_the_optimiser() -> None:
 def test_only_the_python_api_reaches_into_the_command_lines_from_below() -> None:
     """The apps sit on top: nothing but the API's scenario loader (Hydra's override
     grammar) and the launchers (``python -m``) import them."""
-    launchers = {"sim.__main__", "sim.calibrate", "sim.fit", "optimize.__main__", "sim.api"}
+    launchers = {"sim.__main__", "sim.calibrate", "sim.fit", "sim.compare", "optimize.__main__",
+                 "sim.api"}
     reaching = {name: sorted(t for t in targets if is_cli(t))
                 for name, targets in import_graph().items()
                 if not is_cli(name) and name not in launchers}
@@ -120,6 +121,6 @@ def test_the_engine_imports_nothing_that_drives_it() -> None:
 
 
 def test_no_module_imports_a_launcher() -> None:
-    launchers = {"sim.__main__", "optimize.__main__", "sim.calibrate", "sim.fit"}
+    launchers = {"sim.__main__", "optimize.__main__", "sim.calibrate", "sim.fit", "sim.compare"}
     importing = {name: sorted(targets & launchers) for name, targets in import_graph().items()}
     assert {name: found for name, found in importing.items() if found} == {}

@@ -43,3 +43,28 @@ def test_a_missing_log_is_one_line_exit_2_and_leaves_no_run_folder(tmp_path: Pat
     assert done.returncode == 2
     assert done.stderr.strip() == "error: fit.log='nope.csv': no such file"
     assert not (tmp_path / "run").exists()
+
+
+def test_the_compare_app_writes_the_comparison_of_a_fitted_scenario_with_its_log(
+        tmp_path: Path) -> None:
+    sim.simulate(centre(), replications=3, seed=2, trace=True, plots=False).write(tmp_path / "t")
+    fitted = fit_app(["fit.log=t/trace.csv", "fit.format=trace", "fit.open_hour=8",
+                      "fit.plots=false", "hydra.run.dir=run"], tmp_path)
+    assert fitted.returncode == 0, fitted.stderr
+    done = subprocess.run([sys.executable, "-m", "sim.compare",
+                           f"hydra.searchpath=[file://{tmp_path / 'run'}]", "scenario=fitted",
+                           "compare.log=t/trace.csv", "compare.format=trace",
+                           "compare.open_hour=8", "run.replications=5", "run.plots=false",
+                           "hydra.run.dir=cmp"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
+    assert summary["days_observed"] == 3 and summary["days_simulated"] == 5
+    assert summary["arrivals"]["day_total_observed"] > 400  # a day of 1.8-2.6 a minute: ~530
+    with open(tmp_path / "cmp" / "comparison.csv") as f:
+        assert f.readline().strip() == "interval,kpi,observed,simulated,ci_low,ci_high,z"
+    missing = subprocess.run([sys.executable, "-m", "sim.compare", "compare.log=nope.csv",
+                              "hydra.run.dir=bad"], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=300)
+    assert missing.returncode == 2 and not (tmp_path / "bad").exists()
+    assert missing.stderr.strip() == "error: compare.log='nope.csv': no such file"
