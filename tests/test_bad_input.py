@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Case:
-    app: str  # sim | optimize | calibrate
+    app: str  # sim | optimize | calibrate | fit | compare
     args: list[str]  # command-line arguments after the app's name
     expect: str  # the line names this (the config path and value, or the file and row)
     sweep: bool = False  # run with -m: the job fails, with its line in sweep.csv
@@ -185,6 +185,18 @@ CASES: dict[str, Case] = {
         "optimize.shifts[1].name='a': another shift has this name"),
     "optimize_scenario_effort_nan": Case("optimize", ["scenario.channels.kiosk.effort=nan"],
                                          "scenario.channels.kiosk.effort=nan"),
+    # python -m sim.fit and python -m sim.compare: the log and the fit's settings
+    "fit_no_log": Case("fit", [], "fit.log=None: give the contact log to fit"),
+    "fit_missing_log": Case("fit", ["fit.log=nope.csv"], "fit.log='nope.csv': no such file"),
+    "fit_unknown_format": Case("fit", ["fit.log=calls.csv", "fit.format=excel"],
+                               "fit.format='excel': must be one of", files=log(LOG_HEADER)),
+    "fit_header_only": Case("fit", ["fit.log=calls.csv"], "has a header but no rows",
+                            files=log("arrival,outcome\n")),
+    "fit_level_nan": Case("fit", ["fit.log=calls.csv", "fit.level=nan"],
+                          "fit.level=nan: must be a finite number", files=log(LOG_HEADER)),
+    "compare_no_log": Case("compare", [], "compare.log=None: give the contact log"),
+    "compare_missing_log": Case("compare", ["compare.log=nope.csv"],
+                                "compare.log='nope.csv': no such file"),
     # sweeps: the bad job is a failed row with its one line
     "sweep_effort_nan": Case("sim", ["scenario.channels.online_banking.effort=nan,0.5"],
                              "scenario.channels.online_banking.effort=nan: must be a finite number",
@@ -200,7 +212,8 @@ CASES: dict[str, Case] = {
 # ---------------------------------------------------------------- the driver (a script)
 
 # run as ``python -m <module>``: Hydra finds conf/ from the file of a ``__main__`` module
-MODULES = {"sim": "sim", "optimize": "optimize", "calibrate": "sim.calibrate"}
+MODULES = {"sim": "sim", "optimize": "optimize", "calibrate": "sim.calibrate", "fit": "sim.fit",
+           "compare": "sim.compare"}
 
 
 def drive_case(name: str, case: Case, folder: Path) -> dict[str, Any]:
@@ -302,6 +315,7 @@ GROUPS = {
     "calibrate": [n for n, c in CASES.items() if c.app == "calibrate"],
     "optimize": [n for n, c in CASES.items() if c.app == "optimize" and not c.sweep],
     "sweeps": [n for n, c in CASES.items() if c.sweep],
+    "fit": [n for n, c in CASES.items() if c.app in ("fit", "compare")],
 }
 
 
@@ -311,7 +325,7 @@ def test_the_battery_holds_at_least_40_bad_inputs_across_every_face() -> None:
     assert all(GROUPS.values())
 
 
-@pytest.mark.parametrize("group", ["sim", "months", "calibrate", "optimize"])
+@pytest.mark.parametrize("group", ["sim", "months", "calibrate", "optimize", "fit"])
 def test_each_bad_input_prints_one_line_naming_it_exits_2_and_leaves_no_run_folder(
         group: str, tmp_path: Path) -> None:
     outcomes = run_battery(GROUPS[group], tmp_path)
