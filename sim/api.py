@@ -27,7 +27,7 @@ from sim.outputs import write_outputs
 from sim.paths import conf_dir
 from sim.results import channels_table, flows_table, hourly_table, replications_table, summary
 from sim.scenario import RunSettings, Scenario, opening_minutes
-from sim.validate import ScenarioError, validate_run, validate_scenario, validate_size
+from sim.validate import ScenarioError, require, validate_run, validate_scenario, validate_size
 
 
 def load_scenario(name_or_path: Union[str, Path], overrides: Sequence[str] = ()) -> Scenario:
@@ -241,10 +241,15 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
         >>> fit.report["patience"]["exponential"]["mean_minutes"]     # with its CI
         >>> sim.simulate(fit.scenario, replications=20)
     """
-    from sim.fitting.assemble import FitSettings, fit_contacts  # pandas: imported when used
+    from sim.fitting.assemble import (  # pandas: imported when used
+        FitSettings,
+        fit_contacts,
+        validate_fit_settings,
+    )
     from sim.logs import read_log
 
     chosen = FitSettings(**settings)
+    validate_fit_settings(chosen)  # a bad setting is named before the log is read
     contact_log = read_log(log, format=format, columns=columns,
                            interval_minutes=chosen.interval_minutes, open_hour=open_hour,
                            outcome_codes=outcome_codes)
@@ -284,12 +289,13 @@ def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "c
                      columns: Optional[Mapping[str, str]] = None, open_hour: int = 0,
                      days: Sequence[str] = (), interval_minutes: int = 60,
                      replications: int = 20, seed: int = RunSettings.seed,
-                     workers: int = 1) -> ComparisonResult:
+                     workers: int = 1, channel: Optional[str] = None) -> ComparisonResult:
     """Simulate ``replications`` days of ``scenario`` and compare them with the contact
     ``log`` (read as ``fit_scenario`` reads it; ``days``: the dates to compare, [] all),
     interval by interval: arrivals, agent-served contacts, abandonment rate, mean wait of
     the served and of the abandoned, and the share answered within each of the
-    channels' ``service_level_thresholds``.  Both sides are measured by one rule
+    channels' ``service_level_thresholds`` (of ``channel``, where the log or the scenario
+    has several).  Both sides are measured by one rule
     (``sim.fitting.compare.interval_kpis``): the simulated days through their trace.
 
         >>> fit = sim.fit_scenario("calls.csv", format="technion")
@@ -299,12 +305,17 @@ def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "c
     import math
     import tempfile
 
+    from sim.fitting.assemble import channel_contacts
     from sim.fitting.compare import compare_tables, interval_kpis
     from sim.logs import read_log
 
     validate_scenario(scenario)
+    if channel is not None:
+        require(channel in scenario.channels, "compare.channel", channel,
+                f"not a channel of the scenario ({', '.join(scenario.channels)})")
     contacts = read_log(log, format=format, columns=columns, interval_minutes=interval_minutes,
-                        open_hour=open_hour).contacts
+                        open_hour=open_hour, config="compare").contacts
+    contacts = channel_contacts(contacts, channel or "", "compare.channel")
     if days:
         contacts = contacts[contacts["date"].isin(list(days))]
     if contacts.empty:
@@ -322,6 +333,7 @@ def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "c
                   TRACE_COLUMNS)
         simulated = read_log(trace, format="trace", interval_minutes=interval_minutes,
                              open_hour=scenario.open_hour).contacts
+    simulated = channel_contacts(simulated, channel or "", "compare.channel")
     thresholds = sorted({t for c in scenario.channels.values()
                          for t in c.service_level_thresholds})
     origin = scenario.open_hour * 60.0

@@ -106,13 +106,14 @@ def channel_kpis(ch: ChannelState, s: ChannelStats, start: float, end: float) ->
     values: dict[str, float] = {key: float(getattr(s, key)) for key in CHANNEL_COUNTS}
     staff_hours = (0.0 if ch.kind is ChannelKind.online
                    else server_minutes(spec, start, end) / MINUTES_PER_HOUR)
+    waits = s.sketch  # everyone who joined
     values.update(
         served_server=float(s.served - s.served_ivr),
         in_system_end=float(s.in_system),
         wait_mean=ratio(s.wait_sum, s.joined),
-        wait_p50=s.sketch.quantile(0.50),
-        wait_p90=s.sketch.quantile(0.90),
-        wait_p95=s.sketch.quantile(0.95),
+        wait_p50=waits.quantile(0.50),
+        wait_p90=waits.quantile(0.90),
+        wait_p95=waits.quantile(0.95),
         wait_served_mean=ratio(s.wait_served_sum, s.joined - s.abandoned),
         wait_served_p90=s.sketch_served.quantile(0.90),
         wait_abandoned_mean=ratio(s.wait_abandoned_sum, s.abandoned),

@@ -32,6 +32,18 @@ def save_figure(fig: Figure, path: Path) -> None:
     write_bytes_atomic(path, buffer.getvalue())
 
 
+def finish_plot(fig: Figure, ax: Any, path: Path, xlabel: str, ylabel: str, title: str) -> None:
+    """Label a one-panel figure, grid it, give it a legend (if anything is labelled) and
+    save it as PNG: how every line figure of the project ends."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small")
+    save_figure(fig, path)
+
+
 def ci_band(rows: Rows, scale: float = 1.0, floor: float = -math.inf
             ) -> tuple[list[float], list[float]]:
     """The (low, high) edges of a 95% CI band over ``rows`` (mean, ci_low, ci_high), times
@@ -53,12 +65,8 @@ def plot_wait_by_hour(hourly: Rows, path: Path) -> None:
         hours = [r["hour"] for r in mine]
         ax.plot(hours, [r["mean"] for r in mine], marker="o", label=name)
         ax.fill_between(hours, *ci_band(mine, floor=0.0), alpha=0.2)
-    ax.set_xlabel("hour of day")
-    ax.set_ylabel("mean wait in queue (minutes)")
-    ax.set_title("Wait by hour (95% CI)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    save_figure(fig, path)
+    finish_plot(fig, ax, path, "hour of day", "mean wait in queue (minutes)",
+                "Wait by hour (95% CI)")
 
 
 def plot_volume_shares(channels: Rows, path: Path) -> None:

@@ -36,6 +36,7 @@ class ChannelKind(Enum):
 
 
 MINUTES_PER_HOUR = 60.0  # every time in a scenario is in minutes; KPIs and plans go by the hour
+MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR
 DEFAULT_DAY_MINUTES = 600.0  # a scenario that states no close_hour: a 10-hour day
 SELF_SERVICE_KINDS = frozenset({ChannelKind.kiosk, ChannelKind.online})
 STAFFED_KINDS = frozenset({ChannelKind.counter, ChannelKind.hotline})

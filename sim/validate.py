@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sim.arrivals import expected_arrivals, rate_profile
 from sim.scenario import (
+    MINUTES_PER_DAY,
     SELF_SERVICE_KINDS,
     Arrivals,
     Campaign,
@@ -29,7 +30,6 @@ SHARE_TOLERANCE = 1e-6
 MAX_ARRIVALS_PER_REPLICATION = 1_000_000  # expected arrivals over the horizon, all segments
 MAX_HORIZON_MINUTES = 5_259_600  # ten years: per-hour statistics are kept for every hour
 MAX_CUSTOMERS = 1_000_000  # run.mode=months: the population sampled
-MINUTES_PER_DAY = 24 * 60
 
 
 class UserError(ValueError):
@@ -43,6 +43,14 @@ class ScenarioError(UserError):
     def __init__(self, path: str, value: object, reason: str) -> None:
         super().__init__(f"{path}={value!r}: {reason}")
         self.path, self.value, self.reason = path, value, reason
+
+    def under(self, node: str, instead_of: str) -> ScenarioError:
+        """The same error with its path's first segment ``instead_of`` named ``node``
+        (a reader shared by two apps names each app's own settings)."""
+        head, dot, rest = self.path.partition(".")
+        if head != instead_of:
+            return self
+        return ScenarioError(f"{node}{dot}{rest}", self.value, self.reason)
 
 
 def require(ok: bool, path: str, value: object, reason: str) -> None:

@@ -28,7 +28,7 @@ from sim.calibration.study import (
     validate_settings,
     with_python_numbers,
 )
-from sim.cli.config import check_known_keys, load, register_configs, with_open_dicts
+from sim.cli.config import check_known_keys, load, register_configs, run_it_line, with_open_dicts
 from sim.cli.errors import reported_errors
 from sim.io import mark_complete, write_bytes_atomic, write_json
 from sim.paths import CONF_DIR
@@ -79,8 +79,7 @@ def describe(report: dict[str, Any], out: Path) -> str:
                      f"{offsets[c]:+7.3f}")
     lines.append(f"max abs error {100 * report['max_abs_error']:.2f} points (fresh seeds); "
                  f"wait sensitivity x{report['parameters']['wait_sensitivity_factor']:.3f}")
-    lines.append(f"\nrun it: python -m sim 'hydra.searchpath=[file://{out.resolve()}]' "
-                 "scenario=calibrated")
+    lines.append("\n" + run_it_line(out, "calibrated"))
     return "\n".join(lines)
 
 

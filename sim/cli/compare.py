@@ -19,15 +19,13 @@ from typing import Any, Dict, List, Optional
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
-from hydra.utils import to_absolute_path
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from sim.api import ComparisonResult, compare_scenario
-from sim.cli.config import check_known_keys, load, register_configs, with_open_dicts
+from sim.cli.config import check_known_keys, load, log_file, register_configs, with_open_dicts
 from sim.cli.errors import reported_errors
 from sim.paths import CONF_DIR
 from sim.scenario import RunSettings
-from sim.validate import require
 
 
 @dataclass
@@ -40,6 +38,7 @@ class CompareNode:
     open_hour: int = 0  # a trace's opening hour
     days: List[str] = field(default_factory=list)  # dates to compare; []: all
     interval_minutes: int = 60  # the comparison's grid
+    channel: Optional[str] = None  # which channel, where the log or scenario has several
 
 
 @dataclass
@@ -80,16 +79,12 @@ def main(cfg: DictConfig) -> None:
         check_known_keys(cfg.compare, "compare")
         node = OmegaConf.to_object(cfg.compare)
         assert isinstance(node, CompareNode)
-        require(node.log is not None and bool(str(node.log).strip()), "compare.log", node.log,
-                "give the contact log to compare with: compare.log=PATH")
-        assert node.log is not None
-        path = Path(to_absolute_path(node.log))
-        require(path.is_file(), "compare.log", node.log, "no such file")
+        path = log_file(node.log, "compare.log", "to compare with")
         result = compare_scenario(scenario, path, format=node.format,
                                   columns=node.columns or None, open_hour=node.open_hour,
                                   days=node.days, interval_minutes=node.interval_minutes,
                                   replications=run.replications, seed=run.seed,
-                                  workers=run.workers)
+                                  workers=run.workers, channel=node.channel)
         out = Path(HydraConfig.get().runtime.output_dir)
         result.write(out, plots=run.plots)
     print(describe(result))

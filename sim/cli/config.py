@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence, TypeVar
+from typing import Any, Optional, Sequence, TypeVar
 
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
@@ -134,8 +134,8 @@ def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     scenario = OmegaConf.to_object(cfg.scenario)
     run = OmegaConf.to_object(cfg.run)
     assert isinstance(scenario, Scenario) and isinstance(run, RunSettings)
+    validate_scenario(scenario)  # first: the run's default horizon comes from its day
     validate_run(run)
-    validate_scenario(scenario)
     validate_size(scenario, run)
     return scenario, run
 
@@ -196,3 +196,19 @@ def compose_scenario(path: Path, overrides: Sequence[str] = ()) -> Scenario:
         raise ScenarioError(key, ", ".join(overrides), reason) from None
     assert isinstance(scenario, Scenario)
     return scenario
+
+
+def log_file(value: Optional[str], path: str, what: str) -> Path:
+    """The contact log a setting names (``fit.log``, ``compare.log``), made absolute
+    against the launching directory; ScenarioError if it is not given or not a file."""
+    require(value is not None and bool(str(value).strip()), path, value,
+            f"give the contact log {what}: {path}=PATH")
+    assert value is not None
+    file = Path(to_absolute_path(value))
+    require(file.is_file(), path, value, "no such file")
+    return file
+
+
+def run_it_line(out: Path, scenario: str) -> str:
+    """How to run a scenario an app wrote to ``<out>/scenario/<scenario>.yaml``."""
+    return f"run it: python -m sim 'hydra.searchpath=[file://{out.resolve()}]' scenario={scenario}"

@@ -18,15 +18,20 @@ from typing import Any, Dict, Optional
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
-from hydra.utils import to_absolute_path
 from omegaconf import DictConfig, OmegaConf
 
 from sim.api import FitResult, fit_scenario
-from sim.cli.config import check_known_keys, register_configs, with_open_dicts
+from sim.cli.config import (
+    check_known_keys,
+    log_file,
+    register_configs,
+    run_it_line,
+    with_open_dicts,
+)
 from sim.cli.errors import reported_errors
 from sim.fitting.assemble import FitSettings
 from sim.paths import CONF_DIR
-from sim.validate import require, require_finite
+from sim.validate import require_finite
 
 
 @dataclass
@@ -72,8 +77,7 @@ def describe(fit: FitResult, out: Path) -> str:
     if quality:
         lines.append(f"rows: {quality.get('rows_read', 0):,} read, "
                      f"{quality.get('rows_used', 0):,} used")
-    lines.append(f"\nrun it: python -m sim 'hydra.searchpath=[file://{out.resolve()}]' "
-                 "scenario=fitted")
+    lines.append("\n" + run_it_line(out, "fitted"))
     return "\n".join(lines)
 
 
@@ -86,11 +90,7 @@ def main(cfg: DictConfig) -> None:
         node = OmegaConf.to_object(cfg.fit)
         assert isinstance(node, FitNode)
         require_finite(node, "fit")
-        require(node.log is not None and bool(str(node.log).strip()), "fit.log", node.log,
-                "give the contact log to fit: fit.log=PATH")
-        assert node.log is not None
-        path = Path(to_absolute_path(node.log))
-        require(path.is_file(), "fit.log", node.log, "no such file")
+        path = log_file(node.log, "fit.log", "to fit")
         settings: dict[str, Any] = {f.name: getattr(node, f.name)
                                     for f in dataclasses.fields(FitSettings)}
         fit = fit_scenario(path, format=node.format, columns=node.columns or None,

@@ -34,6 +34,15 @@ class QuantileSketch:
         else:
             self.bins[math.ceil(math.log(x) / self._log_gamma)] += 1
 
+    def merged(self, other: QuantileSketch) -> QuantileSketch:
+        """The sketch of both samples: the same bins, so the quantiles are exactly those
+        one sketch fed every value would give."""
+        both = QuantileSketch()
+        both._log_gamma, both._gamma = self._log_gamma, self._gamma
+        both.zeros, both.count = self.zeros + other.zeros, self.count + other.count
+        both.bins = self.bins + other.bins
+        return both
+
     def quantile(self, q: float) -> float:
         """The value at rank ``q * (count - 1)``; NaN when empty."""
         if self.count == 0:
@@ -75,7 +84,7 @@ class ChannelStats:
         self.waited = self.within_target = 0
         self.wait_sum = self.wait_served_sum = self.wait_abandoned_sum = 0.0
         self.handled = 0  # served or failed: attempts that cost a transaction fee
-        self.sketch = QuantileSketch()  # waits of all who joined
+        # waits of those served and of those who abandoned; all who joined: both merged
         self.sketch_served, self.sketch_abandoned = QuantileSketch(), QuantileSketch()
         self.busy_area = self.capacity_area = self.queue_area = 0.0
         self.hourly = {key: [0.0] * n_hours for key in HOURLY_COUNTS + HOURLY_AREAS
@@ -83,6 +92,11 @@ class ChannelStats:
         self._busy_h, self._cap_h = self.hourly["busy_area"], self.hourly["capacity_area"]
         self._n_hours = n_hours
         self._last = 0.0
+
+    @property
+    def sketch(self) -> QuantileSketch:
+        """The waits of everyone who joined: the served and abandoned sketches merged."""
+        return self.sketch_served.merged(self.sketch_abandoned)
 
     def count(self, outcome: str, hour: int) -> None:
         """One more ``outcome`` (served, balked, ...) overall and in the visit's hour."""
@@ -94,7 +108,6 @@ class ChannelStats:
         served (and counted within each extra threshold) and those who abandoned."""
         self.joined += 1
         self.wait_sum += wait
-        self.sketch.add(wait)
         h = self.hourly
         h["joined"][hour] += 1
         h["wait_sum"][hour] += wait
@@ -105,10 +118,11 @@ class ChannelStats:
             self.wait_served_sum += wait
             self.sketch_served.add(wait)
             h["wait_served_sum"][hour] += wait
-            for i, threshold in enumerate(self.thresholds):
-                if wait <= threshold:
-                    self.within[i] += 1
-                    h[f"within_{i}"][hour] += 1
+            if self.thresholds:  # most channels report none: no loop on the hot path
+                for i, threshold in enumerate(self.thresholds):
+                    if wait <= threshold:
+                        self.within[i] += 1
+                        h[f"within_{i}"][hour] += 1
         else:
             self.wait_abandoned_sum += wait
             self.sketch_abandoned.add(wait)

@@ -42,6 +42,7 @@ from sim.estimators import (
 )
 from sim.logs import DataQuality
 from sim.scenario import (
+    MINUTES_PER_DAY,
     MINUTES_PER_HOUR,
     Arrivals,
     Channel,
@@ -53,9 +54,7 @@ from sim.scenario import (
     Switching,
     TransactionType,
 )
-from sim.validate import require, validate_scenario
-
-MINUTES_PER_DAY = 24 * 60
+from sim.validate import require, require_finite, validate_scenario
 
 
 @dataclass
@@ -65,7 +64,8 @@ class FitSettings:
 
     interval_minutes: int = 60  # the grid every rate, factor and staff level is fitted on
     days: List[str] = field(default_factory=list)  # dates the scenario represents; []: all
-    channel: str = "hotline"  # the name of the fitted channel
+    channel: str = "hotline"  # the fitted channel: which one, in a log of several (a trace
+    # of a branch, a hall); its name in the scenario
     name: str = "fitted"  # the scenario's name
     target_wait_minutes: float = 1.0 / 3.0  # the service-level target written to the channel
     target_share: float = 0.8
@@ -85,6 +85,40 @@ class ScenarioFit:
     scenario: Scenario
     report: dict[str, Any]
     contacts: pd.DataFrame
+
+
+def validate_fit_settings(settings: FitSettings, node: str = "fit") -> None:
+    """ScenarioError naming ``<node>.<setting>`` for a setting out of range or not finite."""
+    require_finite(settings, node)
+    interval = settings.interval_minutes
+    require(0 < interval <= MINUTES_PER_HOUR and MINUTES_PER_HOUR % interval == 0
+            or interval > MINUTES_PER_HOUR and interval % MINUTES_PER_HOUR == 0,
+            f"{node}.interval_minutes", interval, "must divide an hour or be whole hours")
+    require(bool(settings.channel.strip()), f"{node}.channel", settings.channel,
+            "must name the channel")
+    require(settings.target_wait_minutes >= 0, f"{node}.target_wait_minutes",
+            settings.target_wait_minutes, "must be >= 0")
+    require(0 < settings.target_share <= 1, f"{node}.target_share", settings.target_share,
+            "a share must lie in (0, 1]")
+    for i, threshold in enumerate(settings.thresholds_minutes):
+        require(threshold > 0, f"{node}.thresholds_minutes[{i}]", threshold, "must be > 0")
+    require(settings.occupancy is None or 0 < settings.occupancy <= 1, f"{node}.occupancy",
+            settings.occupancy, "an occupancy lies in (0, 1] (null: the busiest intervals')")
+    require(settings.redial_horizon_minutes > 0, f"{node}.redial_horizon_minutes",
+            settings.redial_horizon_minutes, "must be > 0")
+    require(0 < settings.level < 1, f"{node}.level", settings.level,
+            "a confidence level lies in (0, 1)")
+
+
+def channel_contacts(contacts: pd.DataFrame, channel: str, path: str) -> pd.DataFrame:
+    """The contacts of one channel: all of a log that has one channel, else those of
+    ``channel`` (ScenarioError naming ``path`` and the log's channels if it has none)."""
+    channels = sorted(contacts["channel"].unique())
+    if len(channels) <= 1:
+        return contacts
+    require(channel in channels, path, channel,
+            f"the log holds several channels: name one of {', '.join(channels)}")
+    return contacts[contacts["channel"] == channel]
 
 
 def _estimate(e: PointEstimate) -> dict[str, float]:
@@ -108,10 +142,8 @@ def as_distribution(fit: DistributionFit) -> Distribution:
 
 
 def day_span(arrivals: np.ndarray, interval_minutes: int) -> tuple[int, int]:
-    """(open_hour, close_hour): the whole hours around every arrival of the log."""
-    require(MINUTES_PER_HOUR % interval_minutes == 0 if interval_minutes <= 60
-            else interval_minutes % MINUTES_PER_HOUR == 0, "fit.interval_minutes",
-            interval_minutes, "must divide an hour or be whole hours")
+    """(open_hour, close_hour): the whole hours around every arrival of the log, as many
+    as make whole intervals (``interval_minutes`` divides an hour or is whole hours)."""
     open_hour = int(math.floor(float(arrivals.min()) / MINUTES_PER_HOUR))
     close_hour = max(open_hour + 1, int(math.ceil((float(arrivals.max()) + 1e-9) / MINUTES_PER_HOUR)))
     hours = close_hour - open_hour
@@ -125,10 +157,13 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     """Fit the scenario of one contact centre to a normalized contact table (one row per
     contact, as ``sim.logs.read_log`` returns). Raises ScenarioError (``fit.*``) when the
     chosen days hold no contact or the log lacks what a scenario needs."""
+    validate_fit_settings(settings)
+    contacts = channel_contacts(contacts, settings.channel, "fit.channel")
     frame = contacts[contacts["date"].isin(settings.days)] if settings.days else contacts
     require(len(frame) > 0, "fit.days", settings.days, "no contact of the log is on these days")
     dates = sorted(frame["date"].unique())
-    day = frame["date"].map({d: i for i, d in enumerate(dates)}).to_numpy()
+    frame = frame.assign(day=frame["date"].map({d: i for i, d in enumerate(dates)}))
+    day = frame["day"].to_numpy()
     n_days, interval = len(dates), settings.interval_minutes
     open_hour, close_hour = day_span(frame["arrival"].to_numpy(float), interval)
     origin, horizon = open_hour * MINUTES_PER_HOUR, (close_hour - open_hour) * MINUTES_PER_HOUR
@@ -211,8 +246,7 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     # agents per interval, day by day from their activity, then the mean over days
     per_day = []
     for d in range(n_days):
-        mine = served[day[frame.index.get_indexer(served.index)] == d]
-        waited = queued[day[frame.index.get_indexer(queued.index)] == d]
+        mine, waited = served[served["day"] == d], queued[queued["day"] == d]
         activity = measure_agent_activity(
             mine["service_start"].to_numpy(float) - origin,
             mine["service_end"].to_numpy(float) - origin, mine["agent"].to_numpy(),
@@ -228,7 +262,7 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     segment = Segment(arrivals=Arrivals(rate_per_minute=[float(r) for r in rates.rate_per_minute],
                                         slot_minutes=float(interval)),
                       mix=mix, patience=patience)
-    redials = _redials(frame, day, settings, report)
+    redials = _redials(frame, settings, report)
     if redials is not None:
         segment.redial_probability, segment.redial_delay = redials
     channel = Channel(kind=ChannelKind.hotline, schedule=schedule,
@@ -250,14 +284,14 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     return ScenarioFit(scenario, report, frame)
 
 
-def _redials(frame: pd.DataFrame, day: np.ndarray, settings: FitSettings,
+def _redials(frame: pd.DataFrame, settings: FitSettings,
              report: dict[str, Any]) -> Optional[tuple[float, Distribution]]:
     """(probability, delay) of calling again after abandoning, where customers are known."""
     known = (frame["customer"] != "").to_numpy()
     if not known.any():
         return None
     rows = frame[known]
-    clock = rows["arrival"].to_numpy(float) + day[known] * MINUTES_PER_DAY
+    clock = rows["arrival"].to_numpy(float) + rows["day"].to_numpy() * MINUTES_PER_DAY
     estimate = estimate_redials(rows["customer"].to_numpy(), clock,
                                 (rows["outcome"] == "abandoned").to_numpy(),
                                 horizon_minutes=settings.redial_horizon_minutes,

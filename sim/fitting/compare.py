@@ -17,6 +17,7 @@ ratio, and day totals. A ratio near 1 means the model is as close as noise allow
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -73,16 +74,24 @@ class Comparison:
 
 def compare_tables(observed: dict[str, np.ndarray], simulated: dict[str, np.ndarray],
                    start_hours: Sequence[float]) -> Comparison:
-    """Compare per-day KPI arrays of the log (D days) and of the model (R simulated days)."""
+    """Compare per-day KPI arrays of the log (D days) and of the model (R simulated days).
+    An interval with nobody to measure is NaN on both sides and left out of the errors."""
+    with warnings.catch_warnings():  # numpy warns of the all-NaN intervals: expected here
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _compare(observed, simulated, start_hours)
+
+
+def _compare(observed: dict[str, np.ndarray], simulated: dict[str, np.ndarray],
+             start_hours: Sequence[float]) -> Comparison:
     rows: list[dict[str, Any]] = []
     summary: dict[str, Any] = {}
     for kpi, obs_days in observed.items():
         sim_days = simulated[kpi]
         n_obs = obs_days.shape[0]
         obs = np.nanmean(obs_days, axis=0) if n_obs else np.full(obs_days.shape[1], math.nan)
-        with np.errstate(invalid="ignore"):
-            mean = np.nanmean(sim_days, axis=0)
-            sd = np.nanstd(sim_days, axis=0, ddof=1) / math.sqrt(n_obs)  # of a D-day mean
+        mean = np.nanmean(sim_days, axis=0)
+        sd = np.nanstd(sim_days, axis=0, ddof=1) / math.sqrt(n_obs)  # of a D-day mean
+        with np.errstate(invalid="ignore", divide="ignore"):
             z = (obs - mean) / sd
         for i, hour in enumerate(start_hours):
             rows.append({"interval": hour, "kpi": kpi, "observed": float(obs[i]),

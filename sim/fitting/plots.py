@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.special import gammaln
 
 from sim.estimators import kaplan_meier
-from sim.plots import new_figure, save_figure
+from sim.plots import finish_plot, new_figure, save_figure
 
 
 def lognormal_density(x: np.ndarray, mean: float, cv: float) -> np.ndarray:
@@ -74,12 +74,8 @@ def _arrivals(frame: pd.DataFrame, report: dict[str, Any], origin: float, interv
     ax.fill_between(hours, fitted["ci_low"], fitted["ci_high"], step="mid", alpha=0.2,
                     color="C0", label=f"{report['level']:.0%} interval")
     ax.plot([], [], ".", color="grey", label="each day")
-    ax.set_xlabel("hour of day")
-    ax.set_ylabel("arrivals per minute")
-    ax.set_title("Arrivals by interval: the log's days and the fit")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    save_figure(fig, path)
+    finish_plot(fig, ax, path, "hour of day", "arrivals per minute",
+                "Arrivals by interval: the log's days and the fit")
     return path
 
 
@@ -127,12 +123,8 @@ def _patience(frame: pd.DataFrame, report: dict[str, Any], path: Path) -> Path:
             fit = patience["lognormal"]
             ax.plot(x, lognormal_survival(x, fit["mean_minutes"]["value"], fit["cv"]["value"]),
                     label="lognormal")
-    ax.set_xlabel("minutes waited")
-    ax.set_ylabel("share still waiting (patience survival)")
-    ax.set_title("Patience: censored waits and the fitted survival")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    save_figure(fig, path)
+    finish_plot(fig, ax, path, "minutes waited", "share still waiting (patience survival)",
+                "Patience: censored waits and the fitted survival")
     return path
 
 
@@ -147,12 +139,8 @@ def _agents(report: dict[str, Any], origin: float, interval: int, path: Path) ->
     if (upper >= np.asarray(agents["lower_bound"], float)).all():  # a log that names agents
         ax.step(hours, upper, where="mid", color="grey", ls=":", label="distinct agents seen")
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("hour of day")
-    ax.set_ylabel("agents")
-    ax.set_title("Agents by interval")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    save_figure(fig, path)
+    finish_plot(fig, ax, path, "hour of day", "agents",
+                "Agents by interval")
     return path
 
 

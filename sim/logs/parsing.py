@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.logs.table import MINUTES_PER_DAY, NO_DATE
+from sim.logs.table import NO_DATE
+from sim.scenario import MINUTES_PER_DAY
 
 # H:MM or H:MM:SS[.fff]; hours may pass 23 (a time after midnight of the contact's day)
 CLOCK = r"\d{1,3}:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"

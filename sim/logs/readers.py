@@ -36,7 +36,6 @@ from sim.logs.parsing import (
 )
 from sim.logs.quality import Candidates, screen
 from sim.logs.table import (
-    MINUTES_PER_DAY,
     OUTCOMES,
     PHANTOM,
     PROBLEMS,
@@ -45,7 +44,8 @@ from sim.logs.table import (
     finish_table,
 )
 from sim.logs.trace import read_trace
-from sim.validate import require
+from sim.scenario import MINUTES_PER_DAY
+from sim.validate import ScenarioError, require
 
 EXAMPLES_PER_FIELD = 5
 QUEUED = ("served", "abandoned", "no_show")  # outcomes of contacts that joined the queue
@@ -53,8 +53,8 @@ QUEUED = ("served", "abandoned", "no_show")  # outcomes of contacts that joined 
 
 def read_log(path: Union[str, Path], format: str = "contacts",
              columns: Optional[Mapping[str, str]] = None, interval_minutes: int = 60, *,
-             open_hour: int = 0, outcome_codes: Optional[Mapping[str, str]] = None
-             ) -> ContactLog:
+             open_hour: int = 0, outcome_codes: Optional[Mapping[str, str]] = None,
+             config: str = "fit") -> ContactLog:
     """Read a contact log (CSV, or gzip of one) into the normalized table.
 
     ``format``: ``contacts``, ``technion``, ``tickets`` (``sim.logs.layouts``) or ``trace``
@@ -68,8 +68,18 @@ def read_log(path: Union[str, Path], format: str = "contacts",
     Rows with a problem are left out of ``contacts`` and counted in ``quality``
     (``sim.logs.table.DataQuality``). Raises ScenarioError naming ``fit.log`` and the file
     when it cannot be read at all (missing, not CSV, a required column missing, no usable
-    row), and naming the argument for a bad format, column key or code.
+    row), and naming the argument for a bad format, column key or code; ``config`` names
+    the settings node of those paths (``compare.log`` for ``python -m sim.compare``).
     """
+    try:
+        return _read_log(path, format, columns, interval_minutes, open_hour, outcome_codes)
+    except ScenarioError as error:
+        raise error.under(config, "fit") from None
+
+
+def _read_log(path: Union[str, Path], format: str, columns: Optional[Mapping[str, str]],
+              interval_minutes: int, open_hour: int,
+              outcome_codes: Optional[Mapping[str, str]]) -> ContactLog:
     require(format in FORMATS, "fit.format", format, f"must be one of {', '.join(FORMATS)}")
     require(isinstance(interval_minutes, int) and 0 < interval_minutes <= MINUTES_PER_DAY
             and MINUTES_PER_DAY % interval_minutes == 0, "fit.interval_minutes", interval_minutes,

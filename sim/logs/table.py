@@ -72,7 +72,6 @@ COLUMNS = ("contact_id", "date", "weekday", "type", "channel", "customer", "prio
 OUTCOMES = ("served", "abandoned", "ivr", "no_show", "balked", "in_progress")
 PHANTOM = "phantom"  # a decoded outcome that is not a contact: counted, then excluded
 NO_DATE = "day-1"  # the one day of a log without dates
-MINUTES_PER_DAY = 24 * 60
 
 # the problems a row can have, in the order a row with several is counted (by its first)
 PROBLEMS = ("phantom", "unparseable", "unknown_outcomes", "incomplete", "negative_durations",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.plots import Rows, ci_band, new_figure, save_figure
+from sim.plots import Rows, ci_band, finish_plot, new_figure
 
 
 def plot_monthly(monthly: Rows, targets: dict[str, float], path: Path) -> None:
@@ -22,9 +22,5 @@ def plot_monthly(monthly: Rows, targets: dict[str, float], path: Path) -> None:
         if kpi in targets:
             ax.axhline(100 * targets[kpi], ls="--", color=line.get_color(),
                        label=f"target: {label.split(' (')[0]} {targets[kpi]:.0%}")
-    ax.set_xlabel("month")
-    ax.set_ylabel("%")
-    ax.set_title("Adoption by month (mean, 95% CI)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    save_figure(fig, path)
+    finish_plot(fig, ax, path, "month", "%",
+                "Adoption by month (mean, 95% CI)")

@@ -4,6 +4,7 @@ cannot be read is one line, exit code 2, and no run folder."""
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,19 @@ def test_the_compare_app_writes_the_comparison_of_a_fitted_scenario_with_its_log
                              timeout=300)
     assert missing.returncode == 2 and not (tmp_path / "bad").exists()
     assert missing.stderr.strip() == "error: compare.log='nope.csv': no such file"
+
+
+def test_the_readmes_fit_and_compare_commands_run_as_written(tmp_path: Path) -> None:
+    """The README's block of sim -> sim.fit -> sim -> sim.compare commands, run in an
+    empty folder one by one as a user pastes them."""
+    text = (ROOT / "README.md").read_text()
+    block = text[text.index("```bash\npython -m sim scenario=utility_hotline"):]
+    commands = block[len("```bash\n"):block.index("\n```")].splitlines()
+    assert [c.split()[2] for c in commands] == ["sim", "sim.fit", "sim", "sim.compare"]
+    for command in commands:
+        done = subprocess.run(command.replace("python", shlex.quote(sys.executable), 1),
+                              shell=True, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, (command, done.stderr)
+    assert (tmp_path / "outputs" / "fit" / "fit.json").is_file()
+    assert list(tmp_path.glob("outputs/compare/fitted/*/*/comparison.json"))
