@@ -41,7 +41,13 @@ from sim.estimators.arrivals import (
 from sim.estimators.confidence import PointEstimate, level_for_z, z_for_level
 from sim.estimators.families import DistributionFit, fit_gamma, fit_lognormal
 from sim.estimators.ivr import IvrEstimate, estimate_ivr
-from sim.estimators.patience import PatienceFit, fit_patience, naive_mean_wait
+from sim.estimators.patience import (
+    PatienceByInterval,
+    PatienceFit,
+    fit_patience,
+    naive_mean_wait,
+    patience_by_interval,
+)
 from sim.estimators.redials import RedialEstimate, estimate_redials
 from sim.estimators.service import (
     IntervalServiceFit,
@@ -55,12 +61,14 @@ from sim.estimators.survival import KaplanMeier, kaplan_meier
 
 __all__ = [
     "AgentActivity", "AgentsByInterval", "ArrivalRates", "ClassShares", "DaySpread",
-    "DistributionFit", "IntervalServiceFit", "IvrEstimate", "KaplanMeier", "PatienceFit",
+    "DistributionFit", "IntervalServiceFit", "IvrEstimate", "KaplanMeier", "PatienceByInterval",
+    "PatienceFit",
     "PointEstimate", "RedialEstimate", "ServiceFit", "ServiceFitsByInterval", "WeekdayProfile",
     "agents_from_roster", "agents_from_shifts", "busy_minutes_by_interval", "count_arrivals",
     "distinct_agents_by_interval", "estimate_agents_from_activity", "estimate_arrival_rates",
     "estimate_class_shares", "estimate_day_spread", "estimate_ivr", "estimate_occupancy",
     "estimate_redials", "estimate_share", "estimate_weekday_profiles", "fit_gamma",
     "fit_lognormal", "fit_patience", "fit_service_by_interval", "fit_service_time",
-    "kaplan_meier", "level_for_z", "measure_agent_activity", "naive_mean_wait", "z_for_level",
+    "kaplan_meier", "level_for_z", "measure_agent_activity", "naive_mean_wait",
+    "patience_by_interval", "z_for_level",
 ]

@@ -17,10 +17,11 @@ B / (L x occupancy), and the occupancy is what activity does not show.  Three wa
 - while callers queue (given queue entry and exit times): a work-conserving pool has
   every present agent busy whenever someone waits, so the agents present are the mean
   number busy over the minutes with a queue, exact when staffing is constant in the
-  interval.  Used where the queue was non-empty for at least ``min_queued_share`` of the
-  interval, the occupancy method elsewhere.  Limits: agents in after-call work or
-  serving another skill's queue count as absent, and an interval whose staffing changes
-  is read at the times with a queue.
+  interval however short the queued time.  Used wherever the queue was non-empty for at
+  least ``min_queued_share`` of the interval (1%: 36 s of an hour, which keeps out
+  queues that are only the rounding of log times), the occupancy method elsewhere.
+  Limits: agents in after-call work or serving another skill's queue count as absent,
+  and an interval whose staffing changes is read at the times with a queue.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from sim.estimators.grid import check_grid, interval_count, interval_edges, inte
 from sim.estimators.inputs import FloatArray, IntArray, as_minutes, readonly, same_length
 
 BUSIEST_SHARE = 0.25  # of the intervals, for the occupancy
-MIN_QUEUED_SHARE = 0.1  # of an interval's minutes with a queue, to read agents from them
+MIN_QUEUED_SHARE = 0.01  # of an interval's minutes with a queue, to read agents from them
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,11 +29,13 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.estimators.censored import (
     MIN_EVENTS_TWO_PARAMETERS,
     RESOLUTION_MINUTES,
+    CensoredSample,
     fit_exponential_censored,
     fit_lognormal_censored,
     fit_weibull_censored,
@@ -41,7 +43,7 @@ from sim.estimators.censored import (
 )
 from sim.estimators.confidence import LEVEL, PointEstimate, wald_estimate, z_for_level
 from sim.estimators.families import DistributionFit
-from sim.estimators.inputs import as_durations, as_flags
+from sim.estimators.inputs import as_durations, as_flags, same_length
 from sim.estimators.survival import KaplanMeier, kaplan_meier
 
 
@@ -117,3 +119,63 @@ def fit_patience(wait_minutes: ArrayLike, abandoned: ArrayLike, level: float = L
         exponential=exponential, weibull=weibull, lognormal=lognormal, best_family=best.family,
         naive_mean_minutes=naive_mean_wait(wait_minutes, abandoned, level),
         kaplan_meier=kaplan_meier(wait_minutes, abandoned, level))
+
+
+MIN_INTERVAL_ABANDONMENTS = 20  # an interval's own exponential fit needs this many
+CHANGE_P_VALUE = 0.01  # the likelihood-ratio test's level for "patience varies by interval"
+
+
+@dataclass(frozen=True, eq=False)
+class PatienceByInterval:
+    """Exponential patience per interval of the time callers joined the queue, against one
+    rate for the day, by a likelihood-ratio test.
+
+    ``means``: one fit per interval (None where nobody waited); ``factors``: each
+    interval's mean over the day's where it has at least ``MIN_INTERVAL_ABANDONMENTS``
+    abandonments, else 1, and all 1 unless the test rejects one rate for the day
+    (``varies``: p-value below ``CHANGE_P_VALUE``).  The statistic is 2 x sum over
+    intervals of d_k ln(theta_k / theta) (the exponential's log-likelihood d ln theta -
+    theta T, per interval against pooled), chi-square with ``dof`` = intervals with
+    exposure - 1 under one rate."""
+
+    means: tuple[Optional[DistributionFit], ...]
+    statistic: float
+    dof: int
+    p_value: float
+    varies: bool
+    factors: tuple[float, ...]
+
+
+def patience_by_interval(wait_minutes: ArrayLike, abandoned: ArrayLike, interval: ArrayLike,
+                         n_intervals: int, level: float = LEVEL,
+                         resolution_minutes: float = RESOLUTION_MINUTES) -> PatienceByInterval:
+    """``PatienceByInterval`` of callers' waits, abandonment flags and the interval
+    (0 .. n_intervals - 1) each joined the queue in.  Raises ValueError when nobody waited."""
+    from scipy.special import chdtrc
+
+    sample = prepare_censored(wait_minutes, abandoned, resolution_minutes)
+    where = np.asarray(interval, dtype=np.int64)
+    same_length("interval", where, sample.n)
+    pooled = fit_exponential_censored(sample, level)
+    theta = pooled.parameters["rate_per_minute"].value
+    exposure = np.bincount(where, weights=sample.times, minlength=n_intervals)[:n_intervals]
+    events = np.bincount(where, weights=sample.events.astype(float),
+                         minlength=n_intervals)[:n_intervals]
+    fits: list[Optional[DistributionFit]] = []
+    for k in range(n_intervals):
+        mine = where == k
+        fits.append(fit_exponential_censored(CensoredSample(
+            sample.times[mine], sample.events[mine], sample.zero_events), level)
+            if exposure[k] > 0 else None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(events > 0, events * np.log(events / exposure / theta), 0.0)
+    statistic = float(2.0 * terms[exposure > 0].sum()) if theta > 0 else 0.0
+    dof = int((exposure > 0).sum()) - 1
+    p_value = float(chdtrc(dof, statistic)) if dof > 0 else 1.0
+    varies = p_value < CHANGE_P_VALUE
+    day_mean = pooled.mean_minutes.value
+    factors = tuple(
+        float(fit.mean_minutes.value / day_mean)
+        if varies and fit is not None and fit.events >= MIN_INTERVAL_ABANDONMENTS else 1.0
+        for fit in fits)
+    return PatienceByInterval(tuple(fits), statistic, dof, p_value, varies, factors)

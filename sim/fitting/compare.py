@@ -6,12 +6,14 @@ the log's contacts, and the trace of each simulated day read as a log (``sim.log
 interval of the day and KPI: arrivals, contacts served by an agent, the abandonment rate
 (abandoned / queued), the mean wait of the served and of the abandoned, and the share
 answered within each threshold. The simulated side is R replications (days): their mean,
-and the band a mean of D days (D: the days the log holds) falls in 95% of the time.
+and the band a mean of D days (D: the days the log holds) falls in 95% of the time if
+the model is right (a prediction band: it counts the noise of the R-day mean too).
 
 ``comparison.json`` gives, per KPI, the mean absolute error over intervals between the
-log and the model's mean, the *noise floor* (the mean absolute error that D simulated
-days show against the model's own mean: below it, no model could do better), their
-ratio, and day totals. A ratio near 1 means the model is as close as noise allows.
+log and the model's mean, the *noise floor* (the mean absolute error a perfect model
+shows: a D-day mean of its own days against the mean of R others, from the simulated
+days' spread; no model can do better on average), their ratio, and day totals. A ratio
+near 1 means the model is as close as noise allows.
 """
 
 from __future__ import annotations
@@ -81,6 +83,16 @@ def compare_tables(observed: dict[str, np.ndarray], simulated: dict[str, np.ndar
         return _compare(observed, simulated, start_hours)
 
 
+def _noise_floor(sd: np.ndarray) -> float:
+    """The mean absolute error a perfect model shows, over intervals: the observed D-day
+    mean less the simulated R-day mean is near normal with standard deviation ``sd``
+    (per interval: one day's sd x sqrt(1/D + 1/R)), so its expected absolute value is
+    sqrt(2 / pi) x sd.  (The sd, not the days' mean absolute deviation, scales to a mean
+    of D days: a skewed KPI such as the abandoners' mean wait has a MAD well below
+    sqrt(2 / pi) sd.)"""
+    return float(math.sqrt(2.0 / math.pi) * np.nanmean(sd))
+
+
 def _compare(observed: dict[str, np.ndarray], simulated: dict[str, np.ndarray],
              start_hours: Sequence[float]) -> Comparison:
     rows: list[dict[str, Any]] = []
@@ -90,7 +102,10 @@ def _compare(observed: dict[str, np.ndarray], simulated: dict[str, np.ndarray],
         n_obs = obs_days.shape[0]
         obs = np.nanmean(obs_days, axis=0) if n_obs else np.full(obs_days.shape[1], math.nan)
         mean = np.nanmean(sim_days, axis=0)
-        sd = np.nanstd(sim_days, axis=0, ddof=1) / math.sqrt(n_obs)  # of a D-day mean
+        # where a D-day mean of a perfect model falls about the R-day mean: both noisy
+        runs = np.sum(~np.isnan(sim_days), axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.nanstd(sim_days, axis=0, ddof=1) * np.sqrt(1.0 / n_obs + 1.0 / runs)
         with np.errstate(invalid="ignore", divide="ignore"):
             z = (obs - mean) / sd
         for i, hour in enumerate(start_hours):
@@ -99,9 +114,7 @@ def _compare(observed: dict[str, np.ndarray], simulated: dict[str, np.ndarray],
                          "ci_high": float(mean[i] + Z95 * sd[i]), "z": float(z[i])})
         both = ~np.isnan(obs) & ~np.isnan(mean)
         error = float(np.mean(np.abs(obs[both] - mean[both]))) if both.any() else math.nan
-        # one simulated day's error against the model's mean, scaled to a D-day mean
-        floor_days = np.abs(sim_days - mean)[:, both]
-        floor = float(np.nanmean(floor_days)) / math.sqrt(n_obs) if both.any() else math.nan
+        floor = _noise_floor(sd[both]) if both.any() else math.nan
         entry: dict[str, Any] = {"mean_abs_error": error, "noise_floor": floor,
                                  "ratio": error / floor if floor > 0 else math.nan,
                                  "intervals": int(both.sum())}

@@ -62,6 +62,7 @@ OUTCOME_CODES = {
     "ivr": "ivr", "self_service": "ivr",
     "no_show": "no_show", "noshow": "no_show", "no-show": "no_show",
     "balked": "balked", "balk": "balked",
+    "in_progress": "in_progress",  # not ended when the log was cut (a trace's horizon)
 }
 TECHNION_CODES = {"agent": "served", "hang": HANG, "phantom": PHANTOM}
 

@@ -18,6 +18,9 @@ queue (``wait_minutes``). Each visit becomes one contact:
   moment the IVR ends (on a channel without an IVR that is the arrival, a zero IVR time:
   the trace does not say whether a channel has one).
 
+An ``in_progress`` visit (still under way when the run ended) keeps its queue entry and,
+if its service had started, its service start (= its queue exit); its ends are unknown.
+
 What the trace lacks: a served visit's queue entry and service start (so its
 ``queue_entry``, ``queue_exit``, ``service_start``, ``ivr_exit`` and ``service`` are NaN;
 only ``wait`` is known) and who served it. Columns ``queue_entry`` and ``service_start``
@@ -143,6 +146,7 @@ def _contacts(visits: pd.DataFrame) -> pd.DataFrame:
                                  visits["time"])
     queue_entry = queue_entry.where(~(abandoned & queue_entry.isna()), left_at)
     served = outcome == "served"
+    started = served | (outcome == "in_progress")  # an in_progress row may be in service
     before_queue = outcome.isin(("ivr", "balked"))
     frame = pd.DataFrame({
         "contact_id": visits["customer"] + "-" + (visits["visit"] + 1).astype("int64").astype(str),
@@ -154,8 +158,8 @@ def _contacts(visits: pd.DataFrame) -> pd.DataFrame:
         "arrival": visits["time"],
         "ivr_exit": end.where(before_queue, queue_entry),
         "queue_entry": queue_entry.where(~before_queue),
-        "queue_exit": end.where(abandoned, visits["service_start_out"].where(served)),
-        "service_start": visits["service_start_out"].where(served),
+        "queue_exit": end.where(abandoned, visits["service_start_out"].where(started)),
+        "service_start": visits["service_start_out"].where(started),
         "service_end": end.where(served),
         "outcome": outcome.fillna(""),
         "wait": wait.where(~before_queue),

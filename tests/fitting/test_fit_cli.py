@@ -31,7 +31,7 @@ def test_the_app_fits_a_trace_and_writes_a_scenario_python_m_sim_runs(tmp_path: 
     for figure in ("fit_arrivals", "fit_service", "fit_patience", "fit_agents"):
         assert (tmp_path / "run" / f"{figure}.png").stat().st_size > 10_000, figure
     scenario = sim.load_scenario(tmp_path / "run" / "scenario" / "fitted.yaml")
-    assert (scenario.open_hour, scenario.close_hour) == (8, 12)
+    assert (scenario.open_hour, scenario.close_hour) == (8, 19)
     ran = subprocess.run([sys.executable, "-m", "sim",
                           f"hydra.searchpath=[file://{tmp_path / 'run'}]", "scenario=fitted",
                           "run.replications=2", "run.plots=false", f"hydra.run.dir={tmp_path / 's'}"],
