@@ -234,8 +234,8 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
     ``open_hour``: the trace's opening hour; ``outcome_codes``: the file's own outcome
     codes -> ``served``, ``abandoned``, ``ivr``, ``no_show``). ``settings``: the fields of
     ``sim.fitting.assemble.FitSettings`` (``interval_minutes``, ``days``, ``channel``,
-    ``occupancy``, ``level``, ...). Raises ScenarioError (``fit.*``) for a log that cannot
-    be read or fitted.
+    ``kind``, ``roster``, ``occupancy``, ``level``, ...). Raises ScenarioError
+    (``fit.*``) for a log that cannot be read or fitted.
 
         >>> fit = sim.fit_scenario("calls.csv.gz", format="technion", interval_minutes=30)
         >>> fit.report["patience"]["exponential"]["mean_minutes"]     # with its CI
@@ -247,13 +247,15 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
         validate_fit_settings,
     )
     from sim.logs import read_log
+    from sim.logs.roster import read_roster
 
     chosen = FitSettings(**settings)
-    validate_fit_settings(chosen)  # a bad setting is named before the log is read
+    validate_fit_settings(chosen)  # a bad setting or roster is named before the log is read
+    roster = read_roster(chosen.roster) if chosen.roster else None
     contact_log = read_log(log, format=format, columns=columns,
                            interval_minutes=chosen.interval_minutes, open_hour=open_hour,
                            outcome_codes=outcome_codes)
-    fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality)
+    fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality, roster)
     return FitResult(fit.scenario, fit.report, fit.contacts)
 
 

@@ -141,29 +141,34 @@ CASES: dict[str, Case] = {
     "months_customers_past_the_limit": Case("sim", ["run.mode=months", "run.customers=100000000"],
                                             "run.customers=100000000: more than the limit"),
     # python -m sim.calibrate: the transaction log (telecom_2009: hotline, sms, web, ...)
-    "log_timestamp_not_iso": Case(
+    "log_timestamps_unreadable": Case(
         "calibrate", ["calibrate.log=calls.csv"],
-        "calibrate.log='calls.csv': row 3: timestamp '02/03/2009 08:20' is not an ISO 8601",
-        files=log(LOG_HEADER + LOG_ROW + "02/03/2009 08:20,c2,sms,x,served,0\n")),
-    "log_timestamp_empty": Case(
-        "calibrate", ["calibrate.log=calls.csv"], "row 2: timestamp '' is not an ISO 8601",
-        files=log(LOG_HEADER + ",c2,sms,x,served,0\n")),
+        "calibrate.log='calls.csv': no usable row: 2 rows read, all excluded (unparseable 2); "
+        "first at fault: row 2",
+        files=log(LOG_HEADER + "02/03/2009 08:20,c2,sms,x,served,0\n,c3,web,x,served,0\n")),
+    "log_one_channel": Case(
+        "calibrate", ["calibrate.log=calls.csv"],
+        "calibrate.log='calls.csv': holds one channel (hotline): choice offsets need the "
+        "shares of several", files=log(LOG_HEADER + LOG_ROW)),
     "log_outcomes_unknown": Case(
         "calibrate", ["calibrate.log=calls.csv"],
-        "no row has a served outcome (served, served_ivr); outcomes found: done, dropped",
+        "no usable row: 2 rows read, all excluded (unknown outcomes 2)",
         files=log(LOG_HEADER + "2009-03-02T08:15:00,c1,hotline,x,done,0\n"
                   "2009-03-02T08:16:00,c2,sms,x,dropped,0\n")),
     "log_unknown_channel": Case(
         "calibrate", ["calibrate.log=calls.csv"],
-        "calibrate.log='calls.csv': row 3: channel 'fax' is not a channel of the scenario",
+        "calibrate.log='calls.csv': channel 'fax' (1 rows) is not a channel of the scenario",
         files=log(LOG_HEADER + LOG_ROW + "2009-03-02T08:16:00,c2,fax,x,served,0\n")),
-    "log_header_only": Case("calibrate", ["calibrate.log=calls.csv"], "has no rows",
+    "log_header_only": Case("calibrate", ["calibrate.log=calls.csv"],
+                            "calibrate.log='calls.csv': has a header but no rows",
                             files=log(LOG_HEADER)),
     "log_missing": Case("calibrate", ["calibrate.log=nowhere.csv"],
                         "calibrate.log='nowhere.csv': no such file"),
     "log_not_text": Case("calibrate", ["calibrate.log=calls.csv"],
-                         "calibrate.log='calls.csv': is not a UTF-8 text (CSV) file",
+                         "calibrate.log='calls.csv': is not a UTF-8 text CSV file",
                          files=log("\udcff")),
+    "log_unknown_format": Case("calibrate", ["calibrate.log=calls.csv", "calibrate.format=xls"],
+                               "calibrate.format='xls': must be one of", files=log(LOG_HEADER)),
     "calibrate_tolerance_nan": Case("calibrate", ["calibrate.tolerance=nan"],
                                     "calibrate.tolerance=nan: must be a finite number"),
     "calibrate_observed_nan": Case("calibrate", ["+calibrate.observed.sms=nan"],
@@ -212,6 +217,11 @@ CASES: dict[str, Case] = {
                             files=log("arrival,outcome\n")),
     "fit_level_nan": Case("fit", ["fit.log=calls.csv", "fit.level=nan"],
                           "fit.level=nan: must be a finite number", files=log(LOG_HEADER)),
+    "fit_missing_roster": Case("fit", ["fit.log=calls.csv", "fit.roster=nope.csv"],
+                               "fit.roster='nope.csv': no such file", files=log(LOG_HEADER)),
+    "fit_unknown_kind": Case("fit", ["fit.log=calls.csv", "fit.kind=kiosk"],
+                             "fit.kind='kiosk': must be one of hotline, counter",
+                             files=log(LOG_HEADER)),
     "compare_no_log": Case("compare", [], "compare.log=None: give the contact log"),
     "compare_missing_log": Case("compare", ["compare.log=nope.csv"],
                                 "compare.log='nope.csv': no such file"),

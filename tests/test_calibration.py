@@ -11,19 +11,22 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
 from sim.calibration.fit import (
     fit_offsets,
     fit_wait_factor,
-    observed_from_log,
+    observed_from_contacts,
     simulated_shares,
     simulator,
     transaction_log,
     with_parameters,
 )
+from sim.calibration.study import CalibrateSettings, targets
 from sim.experiment import ExperimentResult, run_experiment
+from sim.logs import read_log
 from sim.scenario import (
     Arrivals,
     Channel,
@@ -86,13 +89,12 @@ def test_the_share_contraction_recovers_the_offsets_that_made_the_shares() -> No
 
 
 @pytest.mark.slow  # 15-25 s: 20 traced days, then a fit that simulates at every step
-def test_a_transaction_log_recovers_the_wait_sensitivity() -> None:
+def test_a_transaction_log_recovers_the_wait_sensitivity(tmp_path: Path) -> None:
     traced = RunSettings(horizon_minutes=240, replications=20, seed=11, plots=False, trace=True)
     truth = run_experiment(with_parameters(branch(), TRUE_OFFSETS, TRUE_WAIT_FACTOR), traced,
                            progress=False)
     rows = transaction_log(truth, datetime.datetime(2009, 3, 2, 8, 0))
-    observed, by_hour = observed_from_log(
-        ({k: str(v) for k, v in row.items()} for row in rows), open_hour=8)
+    observed, by_hour = observed_from_contacts(contacts_of(rows, tmp_path), open_hour=8)
     assert observed == pytest.approx(simulated_shares(truth, CHANNELS), abs=1e-12)
     assert sorted(by_hour) == [0, 1, 2, 3]
     assert by_hour[1]["counter"] < by_hour[0]["counter"] - 0.05  # the rush hour shows
@@ -180,30 +182,68 @@ def test_calibrating_against_a_log_with_the_wait_fit_writes_the_report_and_the_s
     assert (out / "complete").is_file()
 
 
-def log_rows(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
+def contacts_of(rows: list[dict[str, object]], folder: Path) -> pd.DataFrame:
+    """Transaction-log rows written as a CSV and read back by sim.logs (one reader)."""
+    path = folder / "calls.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return read_log(path, format="transactions", config="calibrate").contacts
+
+
+def log_rows(*rows: tuple[str, str, str]) -> list[dict[str, object]]:
     return [{"timestamp": t, "channel": c, "outcome": o} for t, c, o in rows]
 
 
-def test_a_log_row_whose_timestamp_is_not_iso_is_refused_naming_the_row() -> None:
-    rows = log_rows(("2009-03-02T08:15:00", "web", "served"), ("2/3/2009 8:20", "web", "served"))
-    with pytest.raises(ScenarioError) as info:
-        observed_from_log(rows, 8, ["web"], "calls.csv")
-    assert str(info.value) == ("calibrate.log='calls.csv': row 3: timestamp '2/3/2009 8:20' is "
-                               "not an ISO 8601 date and time (e.g. 2009-03-02T08:15:00)")
+def test_a_log_row_whose_timestamp_cannot_be_read_is_counted_not_guessed(tmp_path: Path) -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "web", "served"), ("2/3/2009 8:20", "web", "served"),
+                    ("2009-03-02T08:16:00", "sms", "served"))
+    log = read_log(contacts_path(rows, tmp_path), format="transactions", config="calibrate")
+    assert (log.quality.rows_read, log.quality.unparseable) == (3, 1)
+    observed, _ = observed_from_contacts(log.contacts, 8, ["web", "sms"], "calls.csv")
+    assert observed == {"web": 0.5, "sms": 0.5}
 
 
-def test_a_log_row_naming_an_unknown_channel_is_refused_naming_the_row() -> None:
-    rows = log_rows(("2009-03-02T08:15:00", "web", "served"), ("2009-03-02T08:16:00", "fax", "x"))
+def contacts_path(rows: list[dict[str, object]], folder: Path) -> Path:
+    contacts_of(rows, folder)
+    return folder / "calls.csv"
+
+
+def test_a_log_naming_an_unknown_channel_is_refused_naming_it(tmp_path: Path) -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "web", "served"), ("2009-03-02T08:16:00", "fax", "served"))
     with pytest.raises(ScenarioError) as info:
-        observed_from_log(rows, 8, ["web"], "calls.csv")
-    assert str(info.value) == ("calibrate.log='calls.csv': row 3: channel 'fax' is not a "
+        observed_from_contacts(contacts_of(rows, tmp_path), 8, ["web"], "calls.csv")
+    assert str(info.value) == ("calibrate.log='calls.csv': channel 'fax' (1 rows) is not a "
                                "channel of the scenario")
 
 
-def test_a_log_without_a_served_row_lists_the_outcomes_it_found() -> None:
-    rows = log_rows(("2009-03-02T08:15:00", "web", "ok"), ("2009-03-02T08:16:00", "web", "done"),
-                    ("2009-03-02T08:17:00", "web", "ok"))
+def test_a_log_of_one_channel_is_refused_choice_offsets_need_several(tmp_path: Path) -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "hotline", "served"),
+                    ("2009-03-02T08:16:00", "hotline", "abandoned"))
     with pytest.raises(ScenarioError) as info:
-        observed_from_log(rows, 8, ["web"], "calls.csv")
-    assert str(info.value) == ("calibrate.log='calls.csv': no row has a served outcome (served, "
-                               "served_ivr); outcomes found: done, ok")
+        observed_from_contacts(contacts_of(rows, tmp_path), 8, ["hotline", "web"], "calls.csv")
+    assert str(info.value) == (
+        "calibrate.log='calls.csv': holds one channel (hotline): choice offsets need the shares "
+        "of several (fit one channel's queue with python -m sim.fit)")
+
+
+def test_a_log_without_a_completed_row_lists_the_outcomes_it_found(tmp_path: Path) -> None:
+    rows = log_rows(("2009-03-02T08:15:00", "web", "failed"),
+                    ("2009-03-02T08:16:00", "sms", "abandoned"))
+    with pytest.raises(ScenarioError) as info:
+        observed_from_contacts(contacts_of(rows, tmp_path), 8, ["web", "sms"], "calls.csv")
+    assert str(info.value) == ("calibrate.log='calls.csv': no row has a completed outcome "
+                               "(served, ivr); outcomes found: abandoned, failed")
+
+
+def test_a_technion_log_of_one_hotline_is_not_calibrated(tmp_path: Path) -> None:
+    """The same reader as sim.fit: a call-centre export reads, and is refused for holding
+    a single channel, in one line."""
+    from tests.logs.files import TECHNION_HEADER
+
+    line = "AA0101 1 0 0 PS 990101 7:00:00 7:00:05 5 7:00:05 7:00:30 25 AGENT 7:00:30 7:03:00 150 MORIAH"
+    (tmp_path / "calls.txt").write_text("\t".join(TECHNION_HEADER) + "\n" + "\t".join(line.split()) + "\n")
+    settings = CalibrateSettings(log=str(tmp_path / "calls.txt"), format="technion")
+    with pytest.raises(ScenarioError, match="holds one channel \\(hotline\\)"):
+        targets(compose_scenario(["scenario=telecom_hall"])[0], settings)

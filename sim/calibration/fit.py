@@ -24,14 +24,17 @@ import copy
 import dataclasses
 import datetime
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sim.experiment import ExperimentResult, run_experiment
 from sim.rng import calibration_check_seed
 from sim.scenario import RunSettings, Scenario
-from sim.validate import ScenarioError, require
+from sim.validate import require
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHARE_FLOOR = 1e-6  # a channel nobody chose yet: a large but finite step up
 MAX_STEP = 3.0  # utility units per iteration, for a channel far from its share
@@ -156,9 +159,6 @@ def fresh(run: RunSettings, replications: int) -> RunSettings:
                                replications=replications)
 
 
-SERVED = ("served", "served_ivr")  # outcomes that count as a transaction on the channel
-
-
 def transaction_log(result: ExperimentResult, start: datetime.datetime) -> list[dict[str, object]]:
     """A transaction log from a traced run (``run.trace=true``), one row per visit, as an
     operator's system would keep it: stamped with the arrival at the channel, replication
@@ -179,45 +179,34 @@ def transaction_log(result: ExperimentResult, start: datetime.datetime) -> list[
     return rows
 
 
-def observed_from_log(rows: Iterable[Mapping[str, str]], open_hour: int,
-                      channels: Optional[Collection[str]] = None, source: str = "log"
-                      ) -> tuple[dict[str, float], dict[int, dict[str, float]]]:
-    """Shares of the day and of each hour (from opening) of the transactions a log shows
-    served per channel.
+def observed_from_contacts(contacts: pd.DataFrame, open_hour: int,
+                           channels: Optional[Collection[str]] = None, source: str = "log"
+                           ) -> tuple[dict[str, float], dict[int, dict[str, float]]]:
+    """Shares of the day and of each hour (from opening) of the transactions a contact log
+    (``sim.logs.read_log``'s table) shows completed per channel: served, or completed in
+    the IVR (``sim.logs.table.COMPLETED``; a failed or deflected visit is not a
+    transaction done there, as in the simulator's ``served`` count).
 
-    Every row must have an ISO 8601 ``timestamp`` and, if ``channels`` is given, one of
-    them as its ``channel``; at least one row must be served (``SERVED``).  Otherwise a
-    ScenarioError names ``calibrate.log``, the file (``source``) and the first bad row,
-    counted as in a spreadsheet (the header is row 1).
+    Choice offsets need the shares of several channels: a log of one channel, a channel
+    that is not one of ``channels``, or no completed transaction at all is a ScenarioError
+    naming ``calibrate.log`` and the file (``source``).
     """
-    day: dict[str, int] = {}
-    by_hour: dict[int, dict[str, int]] = {}
-    outcomes: set[str] = set()
-    for number, row in enumerate(rows, start=2):
-        stamp, channel, outcome = row["timestamp"], row["channel"], row["outcome"]
-        when = _log_time(stamp, source, number)
-        require(channels is None or channel in channels, "calibrate.log", source,
-                f"row {number}: channel {channel!r} is not a channel of the scenario")
-        outcomes.add(outcome)
-        if outcome not in SERVED:
-            continue
-        hour = when.hour - open_hour
-        day[channel] = day.get(channel, 0) + 1
-        counts = by_hour.setdefault(hour, {})
-        counts[channel] = counts.get(channel, 0) + 1
-    require(bool(outcomes), "calibrate.log", source, "has no rows")
-    require(bool(day), "calibrate.log", source,
-            f"no row has a served outcome ({', '.join(SERVED)}); outcomes found: "
-            f"{', '.join(sorted(outcomes)[:10])}")
-    return normalised(day), {h: {c: v / sum(counts.values()) for c, v in counts.items()}
-                             for h, counts in sorted(by_hour.items())}
+    from sim.logs.table import COMPLETED
 
-
-def _log_time(stamp: Optional[str], source: str, row: int) -> datetime.datetime:
-    """A log row's timestamp, or a ScenarioError naming the row."""
-    try:
-        return datetime.datetime.fromisoformat((stamp or "").strip())
-    except ValueError:
-        raise ScenarioError("calibrate.log", source,
-                            f"row {row}: timestamp {stamp!r} is not an ISO 8601 date and time "
-                            "(e.g. 2009-03-02T08:15:00)") from None
+    found = sorted(contacts["channel"].unique())
+    unknown = [c for c in found if channels is not None and c not in channels]
+    require(not unknown, "calibrate.log", source,
+            f"channel {unknown[0]!r} ({int((contacts['channel'] == unknown[0]).sum())} rows) "
+            "is not a channel of the scenario" if unknown else "")
+    require(len(found) > 1, "calibrate.log", source,
+            f"holds one channel ({found[0]}): choice offsets need the shares of several "
+            "(fit one channel's queue with python -m sim.fit)")
+    done = contacts[contacts["outcome"].isin(COMPLETED)]
+    require(len(done) > 0, "calibrate.log", source,
+            f"no row has a completed outcome ({', '.join(COMPLETED)}); outcomes found: "
+            f"{', '.join(sorted(contacts['outcome'].unique())[:10])}")
+    day = done["channel"].value_counts()
+    hour = (done["arrival"] // 60).astype(int) - open_hour
+    by_hour = {int(h): {str(c): float(v) / len(g) for c, v in g.value_counts().items()}
+               for h, g in done["channel"].groupby(hour)}
+    return normalised({str(c): float(v) for c, v in day.items()}), dict(sorted(by_hour.items()))

@@ -8,7 +8,6 @@ and a check of the fitted scenario on fresh seeds, reported as plain data.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from sim.calibration.fit import (
     fit_wait_factor,
     fresh,
     normalised,
-    observed_from_log,
+    observed_from_contacts,
     simulated_shares,
     simulator,
     with_parameters,
@@ -38,8 +37,10 @@ class CalibrateSettings:
 
     observed: Dict[str, float] = field(default_factory=dict)  # channel -> share; empty: the
     # scenario's observed_shares, or the log's
-    log: Optional[str] = None  # transaction log CSV: timestamp, customer, channel,
-    # transaction_type, outcome, wait
+    log: Optional[str] = None  # a contact log of several channels (sim.logs.read_log)
+    format: str = "transactions"  # its layout: transactions (timestamp, customer, channel,
+    # transaction_type, outcome), contacts, technion, tickets or trace
+    columns: Dict[str, str] = field(default_factory=dict)  # field -> the file's column
     fit_wait_sensitivity: bool = True  # with a log: fit a factor on the wait sensitivities
     iterations: int = 30  # of the share contraction
     tolerance: float = 0.001  # on every share, with the fitting seeds
@@ -71,19 +72,18 @@ def targets(scenario: Scenario, settings: CalibrateSettings, base: Path = Path("
     by_hour: dict[int, dict[str, float]] = {}
     observed = dict(settings.observed or scenario.observed_shares)
     if settings.log:
-        path = base / settings.log
-        require(path.is_file(), "calibrate.log", settings.log, "no such file")
+        from sim.logs import read_log  # pandas: imported when a log is read
+
         try:
-            with path.open(newline="", encoding="utf-8") as f:
-                reader = csv.DictReader(f)
-                missing = {"timestamp", "channel", "outcome"} - set(reader.fieldnames or [])
-                require(not missing, "calibrate.log", settings.log,
-                        f"lacks columns {sorted(missing)}")
-                from_log, by_hour = observed_from_log(reader, scenario.open_hour,
-                                                      scenario.channels, settings.log)
-        except UnicodeDecodeError:
-            raise ScenarioError("calibrate.log", settings.log, "is not a UTF-8 text (CSV) "
-                                "file") from None
+            log = read_log(base / settings.log, format=settings.format,
+                           columns=settings.columns or None, open_hour=scenario.open_hour,
+                           config="calibrate")
+        except ScenarioError as error:  # name the file as given, not as found
+            if error.path != "calibrate.log":
+                raise
+            raise ScenarioError(error.path, settings.log, error.reason) from None
+        from_log, by_hour = observed_from_contacts(log.contacts, scenario.open_hour,
+                                                   scenario.channels, settings.log)
         observed = observed or from_log
     require(bool(observed), "calibrate.observed", {}, "nothing to fit: give the scenario's "
             "observed_shares, calibrate.observed or calibrate.log")

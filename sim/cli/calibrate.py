@@ -47,7 +47,7 @@ class CalibrateConfig:
 
 register_configs()
 ConfigStore.instance().store(name="base_calibrate_config", node=with_open_dicts(
-    CalibrateConfig, ("calibrate.observed",)))
+    CalibrateConfig, ("calibrate.observed", "calibrate.columns")))
 
 
 def scenario_yaml(scenario: Scenario) -> str:

@@ -33,7 +33,7 @@ class CompareNode:
     """The ``compare`` node: the log and how to read it."""
 
     log: Optional[str] = None  # the contact log's path
-    format: str = "contacts"  # contacts | technion | tickets | trace
+    format: str = "contacts"  # contacts | technion | tickets | transactions | trace
     columns: Dict[str, str] = field(default_factory=dict)  # normalized name -> file's column
     open_hour: int = 0  # a trace's opening hour
     days: List[str] = field(default_factory=list)  # dates to compare; []: all

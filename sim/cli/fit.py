@@ -39,7 +39,7 @@ class FitNode(FitSettings):
     """The ``fit`` node: the log, how to read it, and the fit's settings."""
 
     log: Optional[str] = None  # the contact log's path
-    format: str = "contacts"  # contacts | technion | tickets | trace
+    format: str = "contacts"  # contacts | technion | tickets | transactions | trace
     columns: Dict[str, str] = field(default_factory=dict)  # normalized name -> file's column
     outcome_codes: Dict[str, str] = field(default_factory=dict)  # file's code -> outcome
     open_hour: int = 0  # a trace's opening hour
@@ -64,9 +64,14 @@ def describe(fit: FitResult, out: Path) -> str:
     patience = r["patience"]["exponential"]["mean_minutes"]
     lines = [f"{r['contacts']:,} contacts over {len(r['days'])} day(s), "
              f"{r['open_hour']:02d}:00-{r['close_hour'] % 24:02d}:00 in "
-             f"{r['interval_minutes']}-minute intervals",
+             f"{r['interval_minutes']}-minute intervals; channel {r['channel']} ({r['kind']})",
              "arrivals per minute: " + " ".join(f"{x:.2f}" for x in r["arrivals"]["rate_per_minute"]),
-             "agents: " + " ".join(f"{x:g}" for x in r["agents"]["per_interval"])]
+             "agents: " + " ".join(f"{x:g}" for x in r["agents"]["per_interval"]),
+             f"  ({r['agents']['method']})"]
+    classes = r["arrivals"].get("by_class", {})
+    if classes:
+        lines.append(f"priority classes: {', '.join(classes)} "
+                     f"({fit.scenario.channels[r['channel']].priority_segments[0]} served first)")
     for t, s in r["service"].items():
         best = s[s["best"]]
         lines.append(f"service {t}: {s['best']}, mean {best['mean_minutes']['value']:.2f} min, "

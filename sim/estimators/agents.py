@@ -13,7 +13,10 @@ B / (L x occupancy), and the occupancy is what activity does not show.  Three wa
   ``busiest_share`` of intervals with the most agents busy, where D is closest to the
   agents present; applied to every interval.  Limit: quiet intervals run at a lower
   occupancy than busy ones, so their agents are underestimated by the ratio of the two
-  occupancies (never below B / L); compare with D, reported alongside;
+  occupancies; compare with D, reported alongside.  A floor helps: at least as many
+  agents were there as served at one moment (the peak of services in progress, P), so
+  the estimate is max(B / (L x occupancy), P); P overstates the time average only where
+  staffing fell within the interval;
 - while callers queue (given queue entry and exit times): a work-conserving pool has
   every present agent busy whenever someone waits, so the agents present are the mean
   number busy over the minutes with a queue, exact when staffing is constant in the
@@ -46,7 +49,8 @@ class AgentActivity:
     ``busy_minutes`` (agent-minutes serving, exact overlap with the interval),
     ``distinct_agents`` seen serving in it, and with queue times given
     ``queued_minutes`` (minutes with at least one caller waiting) and
-    ``busy_while_queued_minutes`` (agent-minutes serving during those minutes), else None."""
+    ``busy_while_queued_minutes`` (agent-minutes serving during those minutes), else None;
+    ``peak_busy``: the most services in progress at one moment."""
 
     start_minutes: FloatArray
     length_minutes: FloatArray
@@ -54,6 +58,7 @@ class AgentActivity:
     distinct_agents: IntArray
     queued_minutes: Optional[FloatArray]
     busy_while_queued_minutes: Optional[FloatArray]
+    peak_busy: Optional[FloatArray] = None
 
     @property
     def mean_busy(self) -> FloatArray:
@@ -125,6 +130,20 @@ def _spells(start: ArrayLike, end: ArrayLike, what: str) -> tuple[FloatArray, Fl
     return s, e
 
 
+def peak_busy_by_interval(start_minutes: ArrayLike, end_minutes: ArrayLike,
+                          interval_minutes: float, horizon_minutes: float) -> FloatArray:
+    """The most services in progress at one moment of each interval (0 where none): at
+    least that many agents were there then."""
+    s, e = _spells(start_minutes, end_minutes, "service")
+    edges = interval_edges(interval_minutes, horizon_minutes)
+    segment, _, (open_spells,) = _sweep(edges, (s, e))
+    n = edges.size - 1
+    peak = np.zeros(n)
+    inside = (segment >= 0) & (segment < n)
+    np.maximum.at(peak, segment[inside], open_spells[inside])
+    return peak
+
+
 def busy_minutes_by_interval(start_minutes: ArrayLike, end_minutes: ArrayLike,
                              interval_minutes: float, horizon_minutes: float) -> FloatArray:
     """Agent-minutes of service in each interval: the sum over services of the length of
@@ -194,7 +213,9 @@ def measure_agent_activity(service_start: ArrayLike, service_end: ArrayLike, age
         length_minutes=readonly(interval_lengths(interval_minutes, horizon_minutes)),
         busy_minutes=readonly(busy), distinct_agents=readonly(distinct, np.int64),
         queued_minutes=None if queued is None else readonly(queued),
-        busy_while_queued_minutes=None if busy_queued is None else readonly(busy_queued))
+        busy_while_queued_minutes=None if busy_queued is None else readonly(busy_queued),
+        peak_busy=readonly(peak_busy_by_interval(service_start, service_end, interval_minutes,
+                                                 horizon_minutes)))
 
 
 def estimate_occupancy(activity: AgentActivity, busiest_share: float = BUSIEST_SHARE) -> float:
@@ -231,6 +252,9 @@ def estimate_agents_from_activity(activity: AgentActivity, occupancy: Optional[f
     if not 0.0 < occupancy <= 1.0:
         raise ValueError(f"occupancy must lie in (0, 1], got {occupancy}")
     agents = activity.mean_busy / occupancy
+    if activity.peak_busy is not None:  # at least as many as once served at the same time
+        agents = np.maximum(agents, activity.peak_busy)
+        method += ", at least the most serving at once"
     from_queue = np.zeros(agents.size, dtype=bool)
     if activity.queued_minutes is not None and activity.busy_while_queued_minutes is not None:
         from_queue = activity.queued_minutes >= min_queued_share * activity.length_minutes

@@ -34,7 +34,6 @@ import pandas as pd
 
 from sim.estimators import estimate_ivr, fit_service_by_interval, fit_service_time
 from sim.fitting.behaviour import (
-    GAVE_UP,
     fit_callers_patience,
     fit_redials,
     patience_factors,
@@ -44,7 +43,8 @@ from sim.fitting.demand import fit_demand
 from sim.fitting.report import as_distribution, estimate_dict, family_dict
 from sim.fitting.staffing import agents_from_activity, agents_from_roster_file
 from sim.logs import DataQuality
-from sim.logs.roster import read_roster
+from sim.logs.roster import Roster, read_roster
+from sim.logs.table import ENDED_IN_IVR, GAVE_UP, SERVED
 from sim.scenario import (
     MINUTES_PER_HOUR,
     Arrivals,
@@ -160,10 +160,10 @@ def _ivr(frame: pd.DataFrame, level: float, report: dict[str, Any]
     if not timed.any() or not np.nanmax(ivr_time) > 0:
         return None, {}
     through = frame[timed]
-    estimate = estimate_ivr((through["outcome"] == "ivr").to_numpy(), ivr_time[timed],
-                            level=level)
-    completion = {str(t): float((g["outcome"] == "ivr").mean())
-                  for t, g in through.groupby("type") if (g["outcome"] == "ivr").any()}
+    # a caller who took the IVR's offer to go online is gone from the hotline alike
+    ended = through["outcome"].isin(ENDED_IN_IVR)
+    estimate = estimate_ivr(ended.to_numpy(), ivr_time[timed], level=level)
+    completion = {str(t): float(g.mean()) for t, g in ended.groupby(through["type"]) if g.any()}
     report["ivr"] = {"n": estimate.n, "completed": estimate.completed,
                      "completion_share": estimate_dict(estimate.completion_share),
                      "completion_by_type": completion,
@@ -174,7 +174,7 @@ def _ivr(frame: pd.DataFrame, level: float, report: dict[str, Any]
 def _service(frame: pd.DataFrame, origin: float, interval: int, horizon: float, level: float,
              report: dict[str, Any]) -> tuple[dict[str, Distribution], list[float]]:
     """Each type's service time, and the factor of each interval on it (by service start)."""
-    served = frame[(frame["outcome"] == "served") & (frame["service"] > 0)]
+    served = frame[frame["outcome"].isin(SERVED) & (frame["service"] > 0)]
     require(len(served) >= 2, "fit.log", int(len(served)),
             "served contacts with a service time: a scenario needs at least two")
     service: dict[str, Distribution] = {}
@@ -259,12 +259,15 @@ def _staff_until_served(agents: np.ndarray, report: dict[str, Any]) -> np.ndarra
 
 
 def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
-                 quality: Optional[DataQuality] = None) -> ScenarioFit:
+                 quality: Optional[DataQuality] = None,
+                 roster: Optional[Roster] = None) -> ScenarioFit:
     """Fit the scenario of one contact centre to a normalized contact table (one row per
-    contact, as ``sim.logs.read_log`` returns). Raises ScenarioError (``fit.*``) when the
-    chosen days hold no contact or the log lacks what a scenario needs."""
+    contact, as ``sim.logs.read_log`` returns); ``roster``: ``settings.roster`` already
+    read (else it is read here). Raises ScenarioError (``fit.*``) when the chosen days
+    hold no contact or the log lacks what a scenario needs."""
     validate_fit_settings(settings)
-    roster = read_roster(settings.roster) if settings.roster else None
+    if roster is None and settings.roster:
+        roster = read_roster(settings.roster)
     contacts = channel_contacts(contacts, settings.channel or "", "fit.channel")
     name = settings.channel or str(contacts["channel"].iloc[0])
     frame = contacts[contacts["date"].isin(settings.days)] if settings.days else contacts

@@ -18,10 +18,10 @@ from sim.estimators import (
     patience_by_interval,
 )
 from sim.fitting.report import as_distribution, estimate_dict, family_dict
+from sim.logs.table import GAVE_UP, SERVED
 from sim.scenario import MINUTES_PER_DAY, Distribution, DistributionKind
 
-GAVE_UP = ("abandoned", "no_show")  # left the queue before service: patience observed
-WAITED = (*GAVE_UP, "served", "in_progress")  # queued, with a wait (censored unless gave up)
+WAITED = (*GAVE_UP, *SERVED, "in_progress")  # queued, with a wait (censored unless gave up)
 
 
 def waiting(frame: pd.DataFrame) -> pd.DataFrame:

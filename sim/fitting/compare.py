@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from sim.logs.table import GAVE_UP, SERVED
 from sim.scenario import threshold_label
 
 COMPARISON_COLUMNS = ("interval", "kpi", "observed", "simulated", "ci_low", "ci_high", "z")
@@ -43,8 +44,8 @@ def interval_kpis(contacts: pd.DataFrame, origin: float, interval: int, n_interv
     shape = (len(dates), n_intervals)
     row = frame["date"].map({d: i for i, d in enumerate(dates)}).to_numpy()
     col = frame["slot"].to_numpy()
-    served = (frame["outcome"] == "served").to_numpy()
-    abandoned = (frame["outcome"] == "abandoned").to_numpy()
+    served = frame["outcome"].isin(SERVED).to_numpy()
+    abandoned = frame["outcome"].isin(GAVE_UP).to_numpy()  # a ticket's no-show gave up too
     wait = frame["wait"].to_numpy(float)
 
     def total(mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:

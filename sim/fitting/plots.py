@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.special import gammaln
 
 from sim.estimators import kaplan_meier
+from sim.logs.table import SERVED
 from sim.plots import finish_plot, new_figure, save_figure
 
 
@@ -86,7 +87,7 @@ def _service(frame: pd.DataFrame, report: dict[str, Any], path: Path) -> Path:
     fig = Figure(figsize=(5 * len(types), 4), layout="constrained")
     axes = fig.subplots(1, len(types), squeeze=False)[0]
     for ax, t in zip(axes, types):
-        minutes = frame.loc[(frame["type"] == t) & (frame["outcome"] == "served")
+        minutes = frame.loc[(frame["type"] == t) & frame["outcome"].isin(SERVED)
                             & (frame["service"] > 0), "service"].to_numpy(float)
         top = float(np.quantile(minutes, 0.99))
         ax.hist(minutes[minutes <= top], bins=40, density=True, color="lightgrey",
@@ -106,7 +107,7 @@ def _service(frame: pd.DataFrame, report: dict[str, Any], path: Path) -> Path:
 
 def _patience(frame: pd.DataFrame, report: dict[str, Any], path: Path) -> Path:
     fig, ax = new_figure(7, 4.5)
-    queued = frame[frame["outcome"].isin(["served", "abandoned"]) & frame["wait"].notna()]
+    queued = frame[frame["outcome"].isin([*SERVED, "abandoned"]) & frame["wait"].notna()]
     curve = kaplan_meier(queued["wait"].to_numpy(float),
                          (queued["outcome"] == "abandoned").to_numpy())
     if curve.time_minutes.size:
@@ -132,15 +133,20 @@ def _agents(report: dict[str, Any], origin: float, interval: int, path: Path) ->
     fig, ax = new_figure(8, 4.5)
     agents = report["agents"]
     hours = _hours(origin, interval, len(agents["per_interval"]))
-    ax.step(hours, agents["per_interval"], where="mid", color="C0", label="agents (fitted)")
-    ax.step(hours, agents["lower_bound"], where="mid", color="C0", ls="--", alpha=0.6,
-            label="busy on average (a lower bound)")
-    upper = np.asarray(agents["upper_bound"], float)
-    if (upper >= np.asarray(agents["lower_bound"], float)).all():  # a log that names agents
-        ax.step(hours, upper, where="mid", color="grey", ls=":", label="distinct agents seen")
+    roster = agents["method"].startswith("roster")
+    ax.step(hours, agents["per_interval"], where="mid", color="C0",
+            label="agents (roster)" if roster else "agents (fitted)")
+    ax.fill_between(hours, agents["ci_low"], agents["ci_high"], step="mid", color="C0",
+                    alpha=0.2, label=f"{report['level']:.0%} interval over the days")
+    if "lower_bound" in agents:  # estimated from activity
+        ax.step(hours, agents["lower_bound"], where="mid", color="C0", ls="--", alpha=0.6,
+                label="busy on average (a lower bound)")
+        upper = np.asarray(agents["upper_bound"], float)
+        if (upper >= np.asarray(agents["lower_bound"], float)).all():  # a log naming agents
+            ax.step(hours, upper, where="mid", color="grey", ls=":", label="distinct agents seen")
     ax.set_ylim(bottom=0)
     finish_plot(fig, ax, path, "hour of day", "agents",
-                "Agents by interval")
+                "Agents by interval" + (" (from the roster)" if roster else ""))
     return path
 
 

@@ -15,6 +15,7 @@ from scipy.special import stdtrit
 from sim.estimators import estimate_agents_from_activity, measure_agent_activity
 from sim.estimators.grid import interval_edges
 from sim.logs.roster import Roster
+from sim.logs.table import SERVED
 from sim.validate import require
 
 
@@ -37,7 +38,7 @@ def agents_from_activity(frame: pd.DataFrame, queued: pd.DataFrame, origin: floa
     or waiting until then."""
     end_of_day = origin + horizon
     started = (frame["outcome"] == "in_progress") & frame["service_start"].notna()
-    busy = frame[(frame["outcome"] == "served") & (frame["service"] > 0) | started]
+    busy = frame[frame["outcome"].isin(SERVED) & (frame["service"] > 0) | started]
     waiting = pd.concat([queued, frame[(frame["outcome"] == "in_progress")
                                        & frame["queue_entry"].notna()]])
     estimates = []

@@ -18,8 +18,9 @@ queue_entry, queue_exit, service_start, service_end, outcome``; ``arrival`` and
 ``outcome`` required. No ``contact_id`` column: the row number is the id. No channel:
 ``hotline``. Outcome codes (``OUTCOME_CODES``; case and surrounding spaces ignored):
 ``served``, ``answered``, ``agent`` -> served; ``abandoned``, ``abandon``, ``hang_up`` ->
-abandoned; ``ivr``, ``self_service`` -> ivr; ``no_show``, ``noshow``, ``no-show`` ->
-no_show; ``balked``, ``balk`` -> balked. Any other code is counted as unknown, never
+abandoned; ``ivr``, ``self_service``, ``served_ivr`` -> ivr; ``no_show``, ``noshow``,
+``no-show`` -> no_show; ``balked``, ``balk`` -> balked; ``failed``, ``deflected`` and
+``in_progress`` as themselves (``sim.logs.table``). Any other code is counted as unknown, never
 guessed; ``read_log(outcome_codes=...)`` adds codes.
 
 ``technion``: the public "Anonymous Bank" call-centre data of the Technion (Guedj and
@@ -43,6 +44,15 @@ channel (``counter`` when absent), ``outcome`` (the contacts codes: ``served``, 
 ``no_show``: called, but the customer had gone; a no-show's wait runs to the call, and it
 has no service start), ``date``, ``customer``, ``priority``; ``issued``, ``called``,
 ``finished`` and ``outcome`` required.
+
+``transactions`` (a multichannel transaction log, one row per visit to a channel, e.g.
+the operator's billing or CRM export, and what ``sim.calibration.fit.transaction_log``
+writes from a trace): ``timestamp`` the arrival (an ISO 8601 timestamp, whose day is the
+date), ``channel``, ``customer``, ``transaction_type`` the type, ``outcome`` in the
+simulator's vocabulary (``served``, ``failed``, ``served_ivr`` -> ivr, ``deflected``,
+``abandoned``, ``balked``) or the contacts codes; ``timestamp``, ``channel`` and
+``outcome`` required. No queue or service times: good for channel shares
+(``python -m sim.calibrate``), not for fitting a queue.
 """
 
 from __future__ import annotations
@@ -63,7 +73,12 @@ OUTCOME_CODES = {
     "no_show": "no_show", "noshow": "no_show", "no-show": "no_show",
     "balked": "balked", "balk": "balked",
     "in_progress": "in_progress",  # not ended when the log was cut (a trace's horizon)
+    "failed": "failed", "deflected": "deflected", "served_ivr": "ivr",  # the simulator's
 }
+# the simulator's events (trace.csv, and the transaction log of sim.calibration)
+SIMULATOR_CODES = {"served": "served", "failed": "failed", "served_ivr": "ivr",
+                   "deflected": "deflected", "abandoned": "abandoned", "balked": "balked",
+                   "in_progress": "in_progress"}
 TECHNION_CODES = {"agent": "served", "hang": HANG, "phantom": PHANTOM}
 
 
@@ -107,5 +122,11 @@ TICKETS = Layout(
     ("arrival", "queue_exit", "service_end", "outcome"),
     OUTCOME_CODES, "counter")
 
-LAYOUTS = {layout.name: layout for layout in (CONTACTS, TECHNION, TICKETS)}
+TRANSACTIONS = Layout(
+    "transactions",
+    {"arrival": "timestamp", "customer": "customer", "channel": "channel",
+     "type": "transaction_type", "outcome": "outcome", "contact_id": "id", "date": "date"},
+    ("arrival", "channel", "outcome"), SIMULATOR_CODES | OUTCOME_CODES, "hotline")
+
+LAYOUTS = {layout.name: layout for layout in (CONTACTS, TECHNION, TICKETS, TRANSACTIONS)}
 FORMATS = (*LAYOUTS, "trace")

@@ -39,6 +39,7 @@ from sim.logs.table import (
     OUTCOMES,
     PHANTOM,
     PROBLEMS,
+    SERVED,
     TIME_COLUMNS,
     ContactLog,
     finish_table,
@@ -48,7 +49,7 @@ from sim.scenario import MINUTES_PER_DAY
 from sim.validate import ScenarioError, require
 
 EXAMPLES_PER_FIELD = 5
-QUEUED = ("served", "abandoned", "no_show")  # outcomes of contacts that joined the queue
+QUEUED = (*SERVED, "abandoned", "no_show")  # outcomes of contacts that joined the queue
 
 
 def read_log(path: Union[str, Path], format: str = "contacts",
@@ -229,7 +230,7 @@ def complete_times(frame: pd.DataFrame) -> None:
     entry = frame["queue_entry"]
     fill = frame["ivr_exit"].where(frame["ivr_exit"].notna(), frame["arrival"])
     frame["queue_entry"] = entry.where(~(queued & entry.isna()), fill)
-    served = frame["outcome"] == "served"
+    served = frame["outcome"].isin(SERVED)
     start, leave = frame["service_start"], frame["queue_exit"]
     frame["service_start"] = start.where(~(served & start.isna()), leave)
     frame["queue_exit"] = leave.where(~(served & leave.isna()), frame["service_start"])

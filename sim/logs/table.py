@@ -38,11 +38,15 @@ midnight), so times after midnight read as 1440 and more.
 
 Outcomes:
 
-- ``served``: served by an agent or server (a trace's ``failed`` visits too: a server, or
-  the online channel, did the work; like an ACD, the trace records no success).
+- ``served``: served by an agent or server.
+- ``failed``: served, but the transaction did not succeed (a trace's ``failed``: a
+  server, or the online channel, did the work and the customer is not done). Counted
+  with ``served`` wherever work is measured (``SERVED``), not as a completed transaction.
 - ``abandoned``: joined the queue and left it before being served.
-- ``ivr``: ended in the IVR or self-service stage without queueing (completed there,
-  hung up there, or took an offer to go online).
+- ``ivr``: ended in the IVR or self-service stage without queueing (completed there, or
+  hung up there: an ACD export does not tell them apart; a trace's ``served_ivr``).
+- ``deflected``: left the IVR taking its offer to go online (a trace's ``deflected``);
+  with ``ivr`` wherever the IVR stage is measured (``ENDED_IN_IVR``).
 - ``no_show``: a queue ticket that was called when its customer had gone.
 - ``balked``: left on arrival without joining the queue (a trace's ``balked``, or the
   code ``balked`` in a contacts file).
@@ -69,7 +73,12 @@ TIME_COLUMNS = ("arrival", "ivr_exit", "queue_entry", "queue_exit", "service_sta
 TEXT_COLUMNS = ("contact_id", "date", "type", "channel", "customer", "agent", "outcome")
 COLUMNS = ("contact_id", "date", "weekday", "type", "channel", "customer", "priority", "agent",
            *TIME_COLUMNS, "outcome", "wait", "service", "interval")
-OUTCOMES = ("served", "abandoned", "ivr", "no_show", "balked", "in_progress")
+OUTCOMES = ("served", "failed", "abandoned", "ivr", "deflected", "no_show", "balked",
+            "in_progress")
+SERVED = ("served", "failed")  # an agent or server did the work
+ENDED_IN_IVR = ("ivr", "deflected")  # left in the IVR stage, without queueing
+GAVE_UP = ("abandoned", "no_show")  # left the queue before service
+COMPLETED = ("served", "ivr")  # a transaction done on the channel (calibration's shares)
 PHANTOM = "phantom"  # a decoded outcome that is not a contact: counted, then excluded
 NO_DATE = "day-1"  # the one day of a log without dates
 

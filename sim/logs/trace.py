@@ -10,10 +10,11 @@ queue (``wait_minutes``). Each visit becomes one contact:
   ``day-<replication + 1>``, ``type`` the transaction, ``channel`` the channel; no agent,
   priority 0.
 - times: minutes since midnight, i.e. ``60 * open_hour`` plus the trace's minutes.
-- ``served`` (also ``failed``: a server did the work): ``service_end`` the outcome's time,
-  ``wait`` the trace's wait. ``abandoned``: ``queue_exit`` the outcome's time,
-  ``queue_entry`` that minus the wait. ``served_ivr`` and ``deflected`` (the IVR's offer
-  taken) are ``ivr``, ``balked`` is ``balked``: ``ivr_exit`` the outcome's time.
+- ``served`` and ``failed`` (a server did the work, the transaction failed):
+  ``service_end`` the outcome's time, ``wait`` the trace's wait. ``abandoned``:
+  ``queue_exit`` the outcome's time, ``queue_entry`` that minus the wait. ``served_ivr``
+  is ``ivr``, ``deflected`` (the IVR's offer taken) ``deflected``, ``balked`` ``balked``:
+  ``ivr_exit`` the outcome's time.
 - ``ivr_exit`` of a visit that queued is its queue entry: the engine joins the queue the
   moment the IVR ends (on a channel without an IVR that is the arrival, a zero IVR time:
   the trace does not say whether a channel has one).
@@ -36,13 +37,13 @@ import numpy as np
 import pandas as pd
 
 from sim.logs.csvfile import RawTable, log_error
+from sim.logs.layouts import SIMULATOR_CODES
 from sim.logs.parsing import read_numbers, read_whole_numbers
 from sim.logs.quality import Candidates
-from sim.logs.table import TIME_COLUMNS
+from sim.logs.table import ENDED_IN_IVR, SERVED, TIME_COLUMNS
 
 ARRIVE = "arrive"
-EVENTS = {"served": "served", "failed": "served", "served_ivr": "ivr", "deflected": "ivr",
-          "abandoned": "abandoned", "balked": "balked", "in_progress": "in_progress"}
+EVENTS = SIMULATOR_CODES
 # each field and the header names it may have, the first the simulator's own
 COLUMNS = {"replication": ("replication",), "customer": ("customer",), "channel": ("channel",),
            "event": ("event",), "time": ("time_minutes", "time"),
@@ -145,9 +146,9 @@ def _contacts(visits: pd.DataFrame) -> pd.DataFrame:
                                    & (visits["time"] - (end - wait) < NOISE_MINUTES)),
                                  visits["time"])
     queue_entry = queue_entry.where(~(abandoned & queue_entry.isna()), left_at)
-    served = outcome == "served"
+    served = outcome.isin(SERVED)
     started = served | (outcome == "in_progress")  # an in_progress row may be in service
-    before_queue = outcome.isin(("ivr", "balked"))
+    before_queue = outcome.isin((*ENDED_IN_IVR, "balked"))
     frame = pd.DataFrame({
         "contact_id": visits["customer"] + "-" + (visits["visit"] + 1).astype("int64").astype(str),
         "date": "day-" + (visits["replication"].astype("int64") + 1).astype(str),

@@ -11,9 +11,10 @@ second. A path ending in ``.gz`` is gzipped. What a layout cannot hold:
   reads back as ``hotline``), clock times within the day (a time after midnight reads
   back through the 12-hour rule), ``0:00:00`` for no time, ``NO_SERVER`` for no agent,
   customer ``0`` for none; dates ``YYMMDD`` (``YYYYMMDD`` outside 1969-2068), no date
-  column for a one-day table ``day-1``. ``served`` is ``AGENT``, ``abandoned`` and ``ivr``
-  are ``HANG`` (with and without a queue entry); ``balked`` and ``no_show`` have no code
-  there (ValueError).
+  column for a one-day table ``day-1``. ``served`` (and ``failed``, which that layout
+  cannot tell apart) is ``AGENT``, ``abandoned``, ``ivr`` and ``deflected`` are ``HANG``
+  (with and without a queue entry), so ``failed`` reads back as served and ``deflected``
+  as ivr; ``balked``, ``no_show`` and ``in_progress`` have no code there (ValueError).
 
 A served contact whose queue entry is unknown (a trace without ``queue_entry``) reads
 back with one: the readers' completion rule (``sim.logs.readers``) fills it in.
@@ -34,7 +35,8 @@ from sim.logs.table import NO_DATE, TIME_COLUMNS
 SECONDS_PER_DAY = 24 * 3600
 CONTACTS_COLUMNS = ("contact_id", "date", "type", "channel", "customer", "priority", "agent",
                     *TIME_COLUMNS, "outcome")
-TECHNION_OUTCOMES = {"served": "AGENT", "abandoned": "HANG", "ivr": "HANG"}
+TECHNION_OUTCOMES = {"served": "AGENT", "failed": "AGENT", "abandoned": "HANG", "ivr": "HANG",
+                     "deflected": "HANG"}
 TECHNION_NONE = "0:00:00"
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sim.estimators.confidence import level_for_z
-from sim.estimators.patience import fit_patience, naive_mean_wait
+from sim.estimators.patience import fit_patience, naive_mean_wait, patience_by_interval
 
 Z = 4.0
 THETA, NU = 0.1, 0.5
@@ -94,3 +94,39 @@ def test_zero_waits_are_counted_and_nobody_waiting_is_an_error() -> None:
     assert naive_mean_wait([0.0, 0.0, 4.0, 6.0], [True, False, True, False]).value == 2.0
     with pytest.raises(ValueError, match="no exposure"):
         fit_patience([0.0, 0.0], [False, False])
+
+
+def test_the_likelihood_ratio_statistic_per_interval_is_the_hand_computed_one() -> None:
+    """Two intervals: 2 abandonments in 10 minutes waited, then 1 in 20 (3 in 30 pooled).
+    2 sum d_k ln(theta_k / theta) = 2 (2 ln(0.2 / 0.1) + 1 ln(0.05 / 0.1)) = 2 ln 2, one
+    degree of freedom; too little evidence to vary, so every factor is 1."""
+    waits = np.array([2.0, 3.0, 5.0, 4.0, 6.0, 10.0])
+    gave_up = np.array([True, True, False, True, False, False])
+    by = patience_by_interval(waits, gave_up, [0, 0, 0, 1, 1, 1], 2)
+    assert by.statistic == pytest.approx(2 * math.log(2))
+    assert by.dof == 1 and not by.varies and by.factors == (1.0, 1.0)
+    assert [m.mean_minutes.value for m in by.means if m is not None] == pytest.approx([5.0, 20.0])
+
+
+def test_patience_that_varies_by_interval_is_detected_and_gives_its_factors() -> None:
+    """Half the callers have mean patience 5 (interval 0), half 20 (interval 1), day mean
+    by pooled MLE in between: the test rejects one rate and the factors are the intervals'
+    means over the day's, each within its z = 4 interval of the truth's ratio."""
+    rng = np.random.default_rng(4)
+    slot = rng.integers(0, 2, N)
+    patience = rng.exponential(np.where(slot == 0, 5.0, 20.0))
+    answer = rng.exponential(1 / NU, N)
+    by = patience_by_interval(np.minimum(patience, answer), patience < answer, slot, 2,
+                              level=level_for_z(Z))
+    assert by.varies and by.p_value < 1e-6
+    day = fit_patience(np.minimum(patience, answer), patience < answer).exponential
+    for k, truth in enumerate((5.0, 20.0)):
+        mean = by.means[k]
+        assert mean is not None and mean.mean_minutes.ci_low <= truth <= mean.mean_minutes.ci_high
+        assert by.factors[k] == pytest.approx(mean.mean_minutes.value / day.mean_minutes.value)
+
+
+def test_patience_of_one_rate_all_day_is_not_said_to_vary() -> None:
+    waits, gave_up = callers(9)
+    by = patience_by_interval(waits, gave_up, np.arange(N) % 4, 4)
+    assert not by.varies and by.p_value > 0.01 and by.factors == (1.0,) * 4

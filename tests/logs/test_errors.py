@@ -82,7 +82,8 @@ def test_a_file_with_no_usable_row_says_why(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "start"), [
-    ({"format": "excel"}, "fit.format='excel': must be one of contacts, technion, tickets, trace"),
+    ({"format": "excel"},
+     "fit.format='excel': must be one of contacts, technion, tickets, transactions, trace"),
     ({"columns": {"start": "begin"}}, "fit.columns.start='begin': not a field of a contact log"),
     ({"interval_minutes": 7}, "fit.interval_minutes=7: must be a whole number of minutes"),
     ({"outcome_codes": {"X": "lost"}}, "fit.outcome_codes.X='lost': must be one of served,"),

@@ -52,9 +52,10 @@ def test_trace_visits_read_as_computed_by_hand(tmp_path: Path) -> None:
          "ivr_exit": OPEN + 10.5, "queue_entry": NAN, "wait": NAN},
         {"contact_id": "0-1", "date": "day-2", "customer": "1-0", "outcome": "balked",
          "arrival": OPEN + 3.0, "ivr_exit": OPEN + 3.0, "queue_entry": NAN, "wait": NAN},
-        {"contact_id": "1-1", "date": "day-2", "channel": "kiosk", "outcome": "served",
+        # the kiosk did the work, the transaction failed
+        {"contact_id": "1-1", "date": "day-2", "channel": "kiosk", "outcome": "failed",
          "service_end": OPEN + 5.0},
-        {"contact_id": "2-1", "date": "day-2", "outcome": "ivr", "ivr_exit": OPEN + 6.2}])
+        {"contact_id": "2-1", "date": "day-2", "outcome": "deflected", "ivr_exit": OPEN + 6.2}])
     quality = log.quality
     assert (quality.rows_read, quality.rows_used, quality.incomplete) == (8, 7, 1)
     assert quality.first_rows == {"incomplete": [16]}  # the last customer never left
@@ -85,9 +86,11 @@ def test_a_simulated_trace_gives_one_contact_per_finished_visit(tmp_path: Path) 
     events = Counter(line["event"] for line in lines)
     log = read_log(path, "trace", open_hour=scenario.open_hour)
     outcomes = Counter(log.contacts["outcome"])
-    assert outcomes["served"] == events["served"] + events["failed"]
+    assert outcomes["served"] == events["served"]
+    assert outcomes["failed"] == events["failed"]
     assert outcomes["abandoned"] == events["abandoned"]
-    assert outcomes["ivr"] == events["served_ivr"] + events["deflected"]
+    assert outcomes["ivr"] == events["served_ivr"]
+    assert outcomes["deflected"] == events["deflected"]
     assert outcomes["balked"] == events["balked"]
     assert log.quality.rows_read == events["arrive"]
     assert log.quality.incomplete == events["arrive"] - sum(n for e, n in events.items()
