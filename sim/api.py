@@ -255,7 +255,14 @@ def fit_scenario(log: Union[str, Path], format: str = "contacts",
     contact_log = read_log(log, format=format, columns=columns,
                            interval_minutes=chosen.interval_minutes, open_hour=open_hour,
                            outcome_codes=outcome_codes)
-    fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality, roster)
+    try:
+        fit = fit_contacts(contact_log.contacts, chosen, contact_log.quality, roster)
+    except ScenarioError as error:  # what the log lacks, named with the file
+        if error.path != "fit.log":
+            raise
+        raise ScenarioError("fit.log", str(log), f"{error.value}: {error.reason}") from None
+    except ValueError as error:  # an estimator's refusal on degenerate data: one line
+        raise ScenarioError("fit.log", str(log), f"cannot be fitted: {error}") from None
     return FitResult(fit.scenario, fit.report, fit.contacts)
 
 

@@ -217,6 +217,10 @@ CASES: dict[str, Case] = {
                             files=log("arrival,outcome\n")),
     "fit_level_nan": Case("fit", ["fit.log=calls.csv", "fit.level=nan"],
                           "fit.level=nan: must be a finite number", files=log(LOG_HEADER)),
+    "fit_no_service_times": Case("fit", ["fit.log=calls.csv", "fit.format=transactions"],
+                                 "fit.log='calls.csv': 0 served contacts with a service time: a scenario "
+                                 "needs at least two",
+                                 files=log(LOG_HEADER + LOG_ROW)),
     "fit_missing_roster": Case("fit", ["fit.log=calls.csv", "fit.roster=nope.csv"],
                                "fit.roster='nope.csv': no such file", files=log(LOG_HEADER)),
     "fit_unknown_kind": Case("fit", ["fit.log=calls.csv", "fit.kind=kiosk"],

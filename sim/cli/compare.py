@@ -22,7 +22,14 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from sim.api import ComparisonResult, compare_scenario
-from sim.cli.config import check_known_keys, load, log_file, register_configs, with_open_dicts
+from sim.cli.config import (
+    check_known_keys,
+    load,
+    log_file,
+    named_as_typed,
+    register_configs,
+    with_open_dicts,
+)
 from sim.cli.errors import reported_errors
 from sim.paths import CONF_DIR
 from sim.scenario import RunSettings
@@ -80,11 +87,12 @@ def main(cfg: DictConfig) -> None:
         node = OmegaConf.to_object(cfg.compare)
         assert isinstance(node, CompareNode)
         path = log_file(node.log, "compare.log", "to compare with")
-        result = compare_scenario(scenario, path, format=node.format,
-                                  columns=node.columns or None, open_hour=node.open_hour,
-                                  days=node.days, interval_minutes=node.interval_minutes,
-                                  replications=run.replications, seed=run.seed,
-                                  workers=run.workers, channel=node.channel)
+        with named_as_typed("compare.log", path, node.log):
+            result = compare_scenario(scenario, path, format=node.format,
+                                      columns=node.columns or None, open_hour=node.open_hour,
+                                      days=node.days, interval_minutes=node.interval_minutes,
+                                      replications=run.replications, seed=run.seed,
+                                      workers=run.workers, channel=node.channel)
         out = Path(HydraConfig.get().runtime.output_dir)
         result.write(out, plots=run.plots)
     print(describe(result))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, TypeVar
@@ -207,6 +208,18 @@ def log_file(value: Optional[str], path: str, what: str) -> Path:
     file = Path(to_absolute_path(value))
     require(file.is_file(), path, value, "no such file")
     return file
+
+
+@contextmanager
+def named_as_typed(setting: str, file: Path, typed: Optional[str]) -> Iterator[None]:
+    """Errors about ``file`` (made absolute by ``log_file``) name it as the user typed it:
+    ``fit.log='calls.csv': ...``, not the absolute path."""
+    try:
+        yield
+    except ScenarioError as error:
+        if error.path == setting and error.value == str(file):
+            raise ScenarioError(setting, typed, error.reason) from None
+        raise
 
 
 def run_it_line(out: Path, scenario: str) -> str:

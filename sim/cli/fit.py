@@ -24,6 +24,7 @@ from sim.api import FitResult, fit_scenario
 from sim.cli.config import (
     check_known_keys,
     log_file,
+    named_as_typed,
     register_configs,
     run_it_line,
     with_open_dicts,
@@ -61,7 +62,6 @@ ConfigStore.instance().store(name="base_fit_config", node=with_open_dicts(
 def describe(fit: FitResult, out: Path) -> str:
     """The terminal's summary: the day, the rates, agents, service and patience found."""
     r = fit.report
-    patience = r["patience"]["exponential"]["mean_minutes"]
     lines = [f"{r['contacts']:,} contacts over {len(r['days'])} day(s), "
              f"{r['open_hour']:02d}:00-{r['close_hour'] % 24:02d}:00 in "
              f"{r['interval_minutes']}-minute intervals; channel {r['channel']} ({r['kind']})",
@@ -76,8 +76,17 @@ def describe(fit: FitResult, out: Path) -> str:
         best = s[s["best"]]
         lines.append(f"service {t}: {s['best']}, mean {best['mean_minutes']['value']:.2f} min, "
                      f"cv {best['cv']['value']:.2f}")
-    lines.append(f"patience: mean {patience['value']:.2f} min (exponential, censored MLE; "
-                 f"{r['patience']['abandoned']} abandoned of {r['patience']['n']} who queued)")
+    patience = r["patience"]
+    if patience.get("used"):
+        mean = patience[patience["used"]]["mean_minutes"]
+        naive = patience["naive_mean_minutes"]["value"]
+        lines.append(f"patience: {patience['used']}, mean {mean['value']:.2f} min "
+                     f"[{mean['ci_low']:.2f}, {mean['ci_high']:.2f}] (censored MLE; "
+                     f"{patience['abandoned']} abandoned of {patience['n']} who queued; the "
+                     f"abandoners' mean wait, biased low: {naive:.2f})")
+    else:
+        lines.append("patience: " + patience.get("note", "nobody gave up in the log: it never "
+                                                          "runs out in the scenario"))
     quality = r.get("data_quality", {})
     if quality:
         lines.append(f"rows: {quality.get('rows_read', 0):,} read, "
@@ -98,9 +107,10 @@ def main(cfg: DictConfig) -> None:
         path = log_file(node.log, "fit.log", "to fit")
         settings: dict[str, Any] = {f.name: getattr(node, f.name)
                                     for f in dataclasses.fields(FitSettings)}
-        fit = fit_scenario(path, format=node.format, columns=node.columns or None,
-                           open_hour=node.open_hour, outcome_codes=node.outcome_codes or None,
-                           **settings)
+        with named_as_typed("fit.log", path, node.log):
+            fit = fit_scenario(path, format=node.format, columns=node.columns or None,
+                               open_hour=node.open_hour,
+                               outcome_codes=node.outcome_codes or None, **settings)
         out = Path(HydraConfig.get().runtime.output_dir)
         fit.write(out, plots=node.plots)
     print(describe(fit, out))

@@ -46,6 +46,7 @@ from sim.logs import DataQuality
 from sim.logs.roster import Roster, read_roster
 from sim.logs.table import ENDED_IN_IVR, GAVE_UP, SERVED
 from sim.scenario import (
+    MINUTES_PER_DAY,
     MINUTES_PER_HOUR,
     Arrivals,
     Channel,
@@ -103,6 +104,8 @@ def validate_fit_settings(settings: FitSettings, node: str = "fit") -> None:
     require(0 < interval <= MINUTES_PER_HOUR and MINUTES_PER_HOUR % interval == 0
             or interval > MINUTES_PER_HOUR and interval % MINUTES_PER_HOUR == 0,
             f"{node}.interval_minutes", interval, "must divide an hour or be whole hours")
+    require(interval <= MINUTES_PER_DAY / 2, f"{node}.interval_minutes", interval,
+            "at most 720: a day needs two intervals at least")
     require(settings.channel is None or bool(settings.channel.strip()), f"{node}.channel",
             settings.channel, "must name the channel (null: the log's only one)")
     require(settings.kind is None or settings.kind in FITTED_KINDS, f"{node}.kind",
@@ -136,13 +139,20 @@ def day_span(arrivals: np.ndarray, ends: np.ndarray, interval_minutes: int) -> t
     """(open_hour, close_hour): the whole hours from the first arrival of the log to the
     last moment anything happened (``ends``: every contact's last known time; a centre
     serves who is queued at closing, so the day runs until then), as many as make whole
-    intervals (``interval_minutes`` divides an hour or is whole hours), 24 at most."""
+    intervals (``interval_minutes`` divides an hour or is whole hours), at least two
+    intervals' worth, 24 at most."""
     open_hour = int(math.floor(float(arrivals.min()) / MINUTES_PER_HOUR))
-    last = max(float(arrivals.max()), float(np.nanmax(ends, initial=-math.inf)))
-    close_hour = max(open_hour + 1, int(math.ceil((last + 1e-9) / MINUTES_PER_HOUR)))
+    # an arrival at 12:00 is in the hour from 12:00; a service that ends at 12:00 is not
+    last_arrival = int(math.ceil((float(arrivals.max()) + 1e-9) / MINUTES_PER_HOUR))
+    known = ends[~np.isnan(ends)]
+    last_end = int(math.ceil(float(known.max()) / MINUTES_PER_HOUR)) if known.size else 0
+    close_hour = max(open_hour + 1, last_arrival, last_end)
     hours = close_hour - open_hour
     step = max(1, interval_minutes // int(MINUTES_PER_HOUR))
-    close_hour = open_hour + min(24, int(math.ceil(hours / step)) * step)
+    # at least two intervals: a profile of one is a constant, which has no day of its own
+    least = 2 * interval_minutes / MINUTES_PER_HOUR
+    close_hour = open_hour + min(24, max(int(math.ceil(hours / step)) * step,
+                                         int(math.ceil(least))))
     return open_hour, close_hour
 
 
@@ -175,8 +185,8 @@ def _service(frame: pd.DataFrame, origin: float, interval: int, horizon: float, 
              report: dict[str, Any]) -> tuple[dict[str, Distribution], list[float]]:
     """Each type's service time, and the factor of each interval on it (by service start)."""
     served = frame[frame["outcome"].isin(SERVED) & (frame["service"] > 0)]
-    require(len(served) >= 2, "fit.log", int(len(served)),
-            "served contacts with a service time: a scenario needs at least two")
+    require(len(served) >= 2, "fit.log", f"{len(served)} served contacts with a service time",
+            "a scenario needs at least two (does the log have service start and end times?)")
     service: dict[str, Distribution] = {}
     report["service"] = {}
     for t, group in served.groupby("type"):
@@ -253,6 +263,7 @@ def _staff_until_served(agents: np.ndarray, report: dict[str, Any]) -> np.ndarra
     last = int(busy[-1])
     kept = agents.copy()
     kept[last + 1:] = agents[last]
+    report["agents"]["per_interval"] = [round(float(a), 3) for a in kept]
     report["agents"]["closing"] = (f"intervals {last + 1}..{rates.size - 1} take no call: "
                                    f"they keep interval {last}'s agents to serve who queued")
     return kept
@@ -283,10 +294,10 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     report: dict[str, Any] = {"days": dates, "open_hour": open_hour, "close_hour": close_hour,
                               "interval_minutes": interval, "level": level,
                               "contacts": int(len(frame)), "channel": name, "kind": kind.value}
+    service, factors = _service(frame, origin, interval, horizon, level, report)
     segments, first = _segments(frame, arrival, origin, interval, horizon, n_days, settings,
                                 report)
     ivr, completion = _ivr(frame, level, report) if kind is ChannelKind.hotline else (None, {})
-    service, factors = _service(frame, origin, interval, horizon, level, report)
     if roster is not None:
         agents, report["agents"] = agents_from_roster_file(roster, dates, origin, interval,
                                                            horizon, level)

@@ -60,12 +60,15 @@ def _curve(km: KaplanMeier) -> dict[str, list[float]]:
 
 
 def fit_callers_patience(queued: pd.DataFrame, level: float
-                         ) -> tuple[Optional[Distribution], PatienceFit, dict[str, Any]]:
+                         ) -> tuple[Optional[Distribution], Optional[PatienceFit], dict[str, Any]]:
     """The patience of ``queued`` callers (``waiting``'s rows): abandoners and no-shows
     observed at their wait (a no-show at the call: an upper bound), the rest censored.
     Uses the better by AIC of exponential and lognormal (the schema has no Weibull: a
     Weibull fit is reported, and when it is the best the report says which was used);
-    None when nobody gave up (patience never ran out in the data)."""
+    None when nobody gave up (patience never ran out in the data) or nobody waited."""
+    if not queued["wait"].sum() > 0:
+        return None, None, {"n": int(len(queued)), "abandoned": 0, "used": None,
+                            "note": "nobody waited in the log: patience is not estimable"}
     fit = fit_patience(queued["wait"].to_numpy(float),
                        queued["outcome"].isin(GAVE_UP).to_numpy(), level=level)
     usable = [f for f in (fit.exponential, fit.lognormal) if f is not None]

@@ -14,7 +14,8 @@ import pandas as pd
 from scipy.special import gammaln
 
 from sim.estimators import kaplan_meier
-from sim.logs.table import SERVED
+from sim.fitting.behaviour import waiting
+from sim.logs.table import GAVE_UP, SERVED
 from sim.plots import finish_plot, new_figure, save_figure
 
 
@@ -107,10 +108,10 @@ def _service(frame: pd.DataFrame, report: dict[str, Any], path: Path) -> Path:
 
 def _patience(frame: pd.DataFrame, report: dict[str, Any], path: Path) -> Path:
     fig, ax = new_figure(7, 4.5)
-    queued = frame[frame["outcome"].isin([*SERVED, "abandoned"]) & frame["wait"].notna()]
+    queued = waiting(frame)
     curve = kaplan_meier(queued["wait"].to_numpy(float),
-                         (queued["outcome"] == "abandoned").to_numpy())
-    if curve.time_minutes.size:
+                         queued["outcome"].isin(GAVE_UP).to_numpy())
+    if curve.time_minutes.size and "exponential" in report["patience"]:
         ax.step(curve.time_minutes, curve.survival, where="post", color="black",
                 label="Kaplan-Meier (the log)")
         ax.fill_between(curve.time_minutes, np.nan_to_num(curve.ci_low, nan=0.0),

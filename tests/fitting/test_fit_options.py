@@ -155,3 +155,17 @@ def test_the_fit_app_takes_a_roster_and_draws_it(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "agents: 3 4 4 3" in done.stdout
     assert (tmp_path / "run" / "fit_agents.png").stat().st_size > 10_000
+
+
+def test_a_log_where_nobody_waited_fits_a_scenario_whose_callers_never_give_up(
+        tmp_path: Path) -> None:
+    """Three calls answered at once: no wait to learn patience from, so the scenario has
+    none (never abandons) and the report says why."""
+    (tmp_path / "calls.csv").write_text(
+        "arrival,queue_entry,service_start,service_end,outcome\n"
+        "9:00:00,9:00:00,9:00:00,9:03:00,served\n9:10:00,9:10:00,9:10:00,9:14:00,served\n"
+        "9:20:00,9:20:00,9:20:00,9:22:30,served\n")
+    fit = sim.fit_scenario(tmp_path / "calls.csv")
+    assert fit.scenario.segments["callers"].patience is None
+    assert fit.report["patience"]["note"] == "nobody waited in the log: patience is not estimable"
+    assert fit.write(tmp_path / "fit").joinpath("fit_patience.png").is_file()
