@@ -52,6 +52,7 @@ from sim.scenario import (
     Channel,
     ChannelKind,
     Distribution,
+    DistributionKind,
     Scenario,
     Segment,
     Switching,
@@ -219,6 +220,14 @@ def _segments(frame: pd.DataFrame, arrival: np.ndarray, origin: float, interval:
     if pooled is not None:
         factors, report["patience"]["by_interval"] = patience_factors(
             queued, origin, interval, n_intervals, level)
+        if pooled.kind is not DistributionKind.exponential and factors:
+            # the test compares exponential rates: with another shape, waits that differ
+            # by interval show different rates though patience does not change
+            factors = []
+            report["patience"]["by_interval"]["applied"] = False
+            report["patience"]["by_interval"]["why_not"] = (
+                "the test assumes exponential patience; the fitted family is "
+                f"{pooled.kind.value}, whose hazard changes with the wait")
     redials, report["redials"] = fit_redials(frame, settings.redial_horizon_minutes, level)
     classes = sorted(int(p) for p in frame["priority"].unique())
     rates, report["arrivals"] = fit_demand(frame, arrival, interval, horizon, n_days, level)
