@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`. Both set up .venv first.
+# The commands of the README: `make run`, `make app` and `make test`. Each sets up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-optimize bench-sweep bench-months clean
+.PHONY: run app test lint bench bench-optimize bench-sweep bench-months clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m sim $(ARGS)
 
+app: $(STAMP)
+	$(BIN)/python -m webapp $(ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check sim optimize tests benchmarks
+	$(BIN)/ruff check sim optimize webapp tests benchmarks
 	$(BIN)/mypy
 
 test: $(STAMP) lint

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from sim.calibration.study import CalibrateSettings, Calibration, calibrate, validate_settings
 from sim.experiment import ExperimentResult, run_experiment
@@ -102,7 +102,8 @@ def make_run_settings(scenario: Scenario, replications: int, seed: int,
 def simulate(scenario: Scenario, replications: int = 10, seed: int = RunSettings.seed,
              horizon_minutes: Optional[float] = None, warmup_minutes: float = 0.0,
              trace: bool = False, plots: bool = True, progress: Optional[bool] = False,
-             workers: int = 1) -> SimulationResult:
+             workers: int = 1,
+             on_replication: Optional[Callable[[int, int], None]] = None) -> SimulationResult:
     """Run ``replications`` independent replications of one day (``horizon_minutes``,
     600 by default, from the scenario's opening hour) after validating everything.
 
@@ -110,14 +111,16 @@ def simulate(scenario: Scenario, replications: int = 10, seed: int = RunSettings
     processes to run the replications on (``run.workers`` on the command line); the
     results are the same to the byte for any number, since replication r draws from its
     own seeds.  A value that is not a whole number >= 1 raises ScenarioError naming
-    ``run.workers``.
+    ``run.workers``.  ``on_replication(done, total)`` is called as each replication is
+    collected (a progress bar of one's own); what it raises (a cancel) stops the run.
     """
     run = make_run_settings(scenario, replications, seed, horizon_minutes, warmup_minutes, workers,
                             trace, plots)
     validate_run(run)
     validate_scenario(scenario)
     validate_size(scenario, run)
-    return SimulationResult(run_experiment(scenario, run, progress=progress))
+    return SimulationResult(run_experiment(scenario, run, progress=progress,
+                                           on_replication=on_replication))
 
 
 @dataclass

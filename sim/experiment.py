@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 from scipy.special import stdtrit  # Student t quantiles; scipy.stats costs ~0.7 s to import
@@ -135,7 +135,8 @@ def run_replication(scenario: Scenario, run: RunSettings, replication: int) -> R
     return simulate_replication(Model(scenario, run, replication))
 
 
-def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
+def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None,
+                   on_replication: Optional[Callable[[int, int], None]] = None
                    ) -> ExperimentResult:
     """Run ``run.replications`` independent replications (seeded by replication index) on
     ``run.workers`` processes, and collect them in replication order.
@@ -145,6 +146,8 @@ def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool
     draws only from its own streams, so the results are the same, to the byte, for any
     number of workers.  ``progress=None`` shows a bar on a terminal, a line every few
     seconds elsewhere; it counts replications as they arrive in order.
+    ``on_replication(done, total)`` is called as each arrives (a web app's progress bar);
+    an exception it raises (a cancel) stops the run there and propagates.
     """
     bar = Progress(run.replications, "replications", "rep", progress)
     workers = min(run.workers, run.replications)
@@ -152,8 +155,12 @@ def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool
     done = (map_in_order(run_replication, calls, workers) if workers > 1
             else (run_replication(*call) for call in calls))
     results: list[ReplicationResult] = []
-    for result in done:
-        results.append(result)
-        bar.update()
-    bar.close()
+    try:
+        for result in done:
+            results.append(result)
+            bar.update()
+            if on_replication is not None:
+                on_replication(len(results), run.replications)
+    finally:
+        bar.close()
     return ExperimentResult(scenario, run, results)

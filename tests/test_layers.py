@@ -1,6 +1,7 @@
-"""The layers of sim/ and optimize/, read from the source (ast): no import cycles, Hydra and
-OmegaConf only in the command-line modules, the optimiser above the simulator and never
-the other way, and the engine below everything that drives it."""
+"""The layers of sim/, optimize/ and webapp/, read from the source (ast): no import cycles,
+Hydra and OmegaConf only in the command-line modules, the optimiser above the simulator
+and never the other way, the engine below everything that drives it, and the web app on
+top, on the Python API, with Streamlit only in its pages."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PACKAGES = ("sim", "optimize")
+PACKAGES = ("sim", "optimize", "webapp")
 CONFIG_LIBRARIES = ("hydra", "omegaconf")
 
 
@@ -75,6 +76,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+WEB_PAGES = ("webapp.main", "webapp.ui", "webapp.views", "webapp.__main__")
+
+
 def is_cli(module: str) -> bool:
     return module.startswith("sim.cli") or module == "optimize.cli"
 
@@ -124,3 +128,18 @@ def test_no_module_imports_a_launcher() -> None:
     launchers = {"sim.__main__", "optimize.__main__", "sim.calibrate", "sim.fit", "sim.compare"}
     importing = {name: sorted(targets & launchers) for name, targets in import_graph().items()}
     assert {name: found for name, found in importing.items() if found} == {}
+
+
+def test_nothing_below_the_web_app_imports_it() -> None:
+    below = {name: sorted(t for t in targets if t.startswith("webapp"))
+             for name, targets in import_graph().items() if not name.startswith("webapp")}
+    assert {name: found for name, found in below.items() if found} == {}
+
+
+def test_streamlit_is_imported_only_by_the_apps_pages() -> None:
+    """levers, paired, whatif, jobs and downloads are plain modules a test or a notebook
+    can use without a server."""
+    plain = {name: sorted(n for n in imported_names(path) if n.split(".")[0] == "streamlit")
+             for name, path in module_files().items()
+             if name.startswith("webapp") and not name.startswith(WEB_PAGES)}
+    assert {name: found for name, found in plain.items() if found} == {}

@@ -1,11 +1,15 @@
 """The wheel works on its own: built from the project, installed into a fresh virtual
-environment, the apps find their configs (shipped inside it as sim/conf) from any folder."""
+environment, the apps find their configs (shipped inside it as sim/conf) from any folder,
+and the web app starts from it."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -53,3 +57,38 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_the_default_scenario_from_an_e
                              text=True, timeout=600)
         assert ran.returncode == 0, (app, ran.stderr)
         assert (elsewhere / result).is_file(), app
+    # the web app from the wheel: its files are shipped, it renders, and it serves
+    script = ("import webapp; from streamlit.testing.v1 import AppTest; "
+              "at = AppTest.from_file(str(webapp.MAIN), default_timeout=120); at.run(); "
+              "assert not at.exception, at.exception; print(webapp.MAIN, at.title[0].value)")
+    rendered = subprocess.run([str(python), "-c", script], cwd=elsewhere, capture_output=True,
+                              text=True, timeout=600)
+    assert rendered.returncode == 0, rendered.stderr
+    assert str(env) in rendered.stdout and rendered.stdout.strip().endswith("What if")
+    port = free_port()
+    server = subprocess.Popen([str(python), "-m", "webapp", "--server.port", str(port)],
+                              cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert serves(f"http://127.0.0.1:{port}/_stcore/health", server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serves(url: str, server: subprocess.Popen[bytes], tries: int = 600) -> bool:
+    """True once ``url`` answers 200 (False if the server exits first)."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                return bool(answer.status == 200)
+        except OSError:
+            if server.poll() is not None:
+                return False
+            time.sleep(0.1)
+    return False

@@ -1,0 +1,85 @@
+"""Page 1, What if, driven headless by Streamlit's AppTest: the kiosks of bank_branch from
+3 to 0, a bad value, and the cache."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import sim
+from webapp import MAIN
+
+KIOSKS = "lever:bank_branch:channels.kiosk.servers"
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(str(MAIN), default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def headline(at: AppTest) -> pd.DataFrame:
+    tables = [t.value for t in at.table if "significant" in t.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+@pytest.fixture(scope="module")
+def no_kiosks() -> AppTest:
+    at = app()
+    assert at.number_input(key=KIOSKS).value == 3
+    at.number_input(key=KIOSKS).set_value(0)
+    at.button(key="what_if:run").click()
+    at.run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_no_kiosks_means_longer_teller_waits_and_less_diversion_beyond_noise(
+        no_kiosks: AppTest) -> None:
+    table = headline(no_kiosks)
+    wait, diversion = table.loc["teller: mean wait (min)"], table.loc["diversion rate"]
+    assert wait["difference"] > 0 and wait["ci_low"] > 0 and wait["significant"]
+    assert diversion["difference"] < 0 and diversion["ci_high"] < 0 and diversion["significant"]
+
+
+def test_the_page_shows_what_the_api_simulates_with_the_same_seeds(no_kiosks: AppTest) -> None:
+    """The headline's means are sim.simulate's for the same scenario, seed and replications."""
+    table = headline(no_kiosks)
+    base = sim.simulate(sim.load_scenario("bank_branch"), replications=10, seed=42, plots=False)
+    what = sim.simulate(sim.load_scenario("bank_branch", ["channels.kiosk.servers=0"]),
+                        replications=10, seed=42, plots=False)
+    for result, column in ((base, "baseline"), (what, "what_if")):
+        assert table.loc["diversion rate", column] == pytest.approx(
+            result.summary()["kpis"]["diversion_rate"]["mean"], rel=1e-12)
+        assert table.loc["teller: mean wait (min)", column] == pytest.approx(
+            result.summary()["channels"]["teller"]["wait_mean"]["mean"], rel=1e-12)
+
+
+def test_the_command_line_of_the_what_if_is_shown(no_kiosks: AppTest) -> None:
+    assert [c.value for c in no_kiosks.code] == [
+        "python -m sim scenario=bank_branch channels.kiosk.servers=0"]
+
+
+def test_asking_again_is_answered_from_the_cache(no_kiosks: AppTest) -> None:
+    """A new session (a reload) with the same question in its address: the answer is shown
+    without pressing Run, from the job the first session started."""
+    at = AppTest.from_file(str(MAIN), default_timeout=120)
+    at.query_params.update({"scenario": "bank_branch", "set": "channels.kiosk.servers=0",
+                            "reps": "10", "seed": "42"})
+    at.run()
+    assert at.number_input(key=KIOSKS).value == 0
+    assert headline(at).loc["diversion rate", "what_if"] == headline(no_kiosks).loc[
+        "diversion rate", "what_if"]
+
+
+def test_a_bad_value_is_the_engines_one_line_under_its_widget() -> None:
+    at = app()
+    at.number_input(key="lever:bank_branch:close_hour").set_value(5)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "scenario.close_hour=5: must be after open_hour (8) and at most 24 hours later"]
+    assert not at.code  # nothing to run

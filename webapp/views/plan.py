@@ -1,0 +1,6 @@
+"""Page: plan (coming next)."""
+
+import streamlit as st
+
+st.title("plan")
+st.info("This page is not built yet.")
