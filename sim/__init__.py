@@ -5,7 +5,8 @@ The Python API (``sim.api``): ``load_scenario`` -> ``Scenario``; ``simulate`` ->
 runs the replications on several processes, with the same results); ``calibrate_scenario``
 -> ``CalibrationResult`` with ``report``, the fitted ``scenario`` and ``write(directory)``;
 ``fit_scenario`` -> ``FitResult``: a contact centre's scenario fitted to its contact log;
-``compare_scenario`` -> ``ComparisonResult``: a scenario against a log, interval by interval.
+``compare_scenario`` -> ``ComparisonResult``: a scenario against a log, interval by interval;
+``simulate_months`` -> ``MonthsResult``: populations learning their habits over months.
 Errors a user can cause raise ``ScenarioError`` (a ``UserError``) with the one line the
 command line prints.
 """
@@ -20,10 +21,11 @@ from sim.api import (
     fit_scenario,
     load_scenario,
     simulate,
+    simulate_months,
 )
 from sim.scenario import RunSettings, Scenario
 from sim.validate import ScenarioError, UserError
 
 __all__ = ["CalibrationResult", "ComparisonResult", "FitResult", "RunSettings", "Scenario",
            "ScenarioError", "SimulationResult", "UserError", "calibrate_scenario",
-           "compare_scenario", "fit_scenario", "load_scenario", "simulate"]
+           "compare_scenario", "fit_scenario", "load_scenario", "simulate", "simulate_months"]

@@ -23,10 +23,11 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from sim.calibration.study import CalibrateSettings, Calibration, calibrate, validate_settings
 from sim.experiment import ExperimentResult, run_experiment
+from sim.months.model import MonthsResult, run_months
 from sim.outputs import write_outputs
 from sim.paths import conf_dir
 from sim.results import channels_table, flows_table, hourly_table, replications_table, summary
-from sim.scenario import RunSettings, Scenario, opening_minutes
+from sim.scenario import Mode, RunSettings, Scenario, opening_minutes
 from sim.validate import ScenarioError, require, validate_run, validate_scenario, validate_size
 
 
@@ -121,6 +122,29 @@ def simulate(scenario: Scenario, replications: int = 10, seed: int = RunSettings
     validate_size(scenario, run)
     return SimulationResult(run_experiment(scenario, run, progress=progress,
                                            on_replication=on_replication))
+
+
+def simulate_months(scenario: Scenario, months: int = 12, customers: int = 20000,
+                    replications: int = 5, seed: int = RunSettings.seed,
+                    progress: Optional[bool] = False,
+                    on_month: Optional[Callable[[int, int], None]] = None) -> MonthsResult:
+    """Months mode (``run.mode=months`` on the command line): ``replications``
+    independent populations of ``customers`` over ``months`` months, whose channel habits
+    learn from what they experience; campaigns run on their calendars (``start_month``,
+    ``end_month``, ``contacts_per_month``).  ``result.kpi(month, "e_channel_share")`` and
+    ``sim.months.results.monthly_table(result)`` read it.  Validates everything first;
+    ``on_month(done, total)`` as ``simulate``'s ``on_replication``.
+
+        >>> result = sim.simulate_months(sim.load_scenario("bank_branch"), months=12)
+        >>> result.kpi(11, "e_channel_share")          # the twelfth month, with its CI
+    """
+    run = RunSettings(mode=Mode.months, months=months, customers=customers,
+                      replications=replications, seed=seed, plots=False,
+                      horizon_minutes=opening_minutes(scenario))
+    validate_run(run)
+    validate_scenario(scenario)
+    validate_size(scenario, run)
+    return run_months(scenario, run, progress=progress, on_month=on_month)
 
 
 @dataclass

@@ -9,10 +9,10 @@ from typing import Any, Callable, Optional
 import streamlit as st
 
 from webapp.jobs import BOARD, Job, Progress
+from webapp.studies import FITTED_DIR
 from webapp.whatif import shipped_scenarios
 
 POLL_SECONDS = 0.2
-FITTED_DIR = Path("outputs") / "app" / "fitted"  # where the Data page saves scenarios
 
 
 def saved_scenarios() -> list[Path]:

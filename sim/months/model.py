@@ -34,7 +34,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -369,17 +369,24 @@ class MonthsResult:
                         bounds=kpi_range(f"active.{channel}"))
 
 
-def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None
-               ) -> MonthsResult:
-    """``run.replications`` populations over ``run.months`` months."""
+def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None,
+               on_month: Optional[Callable[[int, int], None]] = None) -> MonthsResult:
+    """``run.replications`` populations over ``run.months`` months.  ``on_month(done,
+    total)`` is called after each month of each population (a progress bar of one's own);
+    what it raises (a cancel) stops the run."""
     reps = []
-    bar = Progress(run.replications * run.months, "months", "month", progress)
-    for r in range(run.replications):
-        months = Months(scenario, run, r)
-        records = []
-        for m in range(run.months):
-            records.append(months.month(m, trace=run.trace))
-            bar.update()
-        reps.append(records)
-    bar.close()
+    total = run.replications * run.months
+    bar = Progress(total, "months", "month", progress)
+    try:
+        for r in range(run.replications):
+            months = Months(scenario, run, r)
+            records = []
+            for m in range(run.months):
+                records.append(months.month(m, trace=run.trace))
+                bar.update()
+                if on_month is not None:
+                    on_month(r * run.months + m + 1, total)
+            reps.append(records)
+    finally:
+        bar.close()
     return MonthsResult(scenario, run, reps)

@@ -33,14 +33,18 @@ except ScenarioError as error:
     st.error(one_line(error))
     st.stop()
 
-# values carried in the address (a reload or a shared link restores the what-if)
+# values carried in the address (a reload, a shared link, or a plan from the Plan page)
+levers = scenario_levers(base)
+keys = {lever.key for lever in levers}
 carried: dict[str, Any] = {}
+fixed: list[str] = []  # carried settings no widget holds (a plan's staff by slot)
 if params.get("scenario") == source:
     for item in params.get_all("set"):
         key, _, text = item.partition("=")
-        carried[key] = yaml.safe_load(text)
-
-levers = scenario_levers(base)
+        if key in keys:
+            carried[key] = yaml.safe_load(text)
+        else:
+            fixed.append(item)
 values: dict[str, Any] = {}
 slots: dict[str, Any] = {}  # a place under each widget for its error
 
@@ -78,7 +82,9 @@ with st.expander("Advanced"):
     seed = int(st.number_input("seed", value=int(params.get("seed", 42)), step=1,
                                key="what_if:seed"))
 
-changes = overrides(levers, values)
+if fixed:
+    st.info("Also set (from the address, e.g. a plan): " + ", ".join(fixed))
+changes = fixed + overrides(levers, values)
 question = WhatIfQuestion(source, tuple(changes), replications, seed)
 try:
     key = question.key()
