@@ -8,6 +8,8 @@ from typing import Any, Callable, Optional
 
 import streamlit as st
 
+import sim
+from sim.scenario import Scenario
 from webapp.jobs import BOARD, Job, Progress
 from webapp.studies import FITTED_DIR
 from webapp.whatif import shipped_scenarios
@@ -42,6 +44,23 @@ def pick_scenario(key: str, default: Optional[str] = None) -> Optional[str]:
     path = st.text_input("YAML file (e.g. outputs/fit/scenario/fitted.yaml)",
                          value=default if default and "/" in default else "", key=f"{key}:path")
     return path.strip() or None
+
+
+def chosen_scenario(key: str, default: Optional[str] = None) -> tuple[str, Scenario]:
+    """``pick_scenario``'s source and its loaded scenario; the page stops there (with the
+    engine's one line for a bad file) until there is one."""
+    from sim.validate import ScenarioError
+
+    source = pick_scenario(key, default)
+    if source is None:
+        st.stop()
+    assert source is not None
+    try:
+        return source, sim.load_scenario(source)
+    except ScenarioError as error:
+        st.error(one_line(error))
+        st.stop()
+    raise AssertionError("st.stop() does not return")
 
 
 def one_line(error: BaseException) -> str:

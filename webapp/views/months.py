@@ -10,21 +10,13 @@ import streamlit as st
 import sim
 from sim.validate import ScenarioError
 from webapp.studies import months_run, months_table
-from webapp.ui import one_line, pick_scenario, run_job
+from webapp.ui import chosen_scenario, one_line, run_job
 
 st.title("Months")
 st.caption("Customers learn their channel habits from what they experience; campaigns run "
            "on their calendars. Every KPI with its 95% interval over populations.")
 
-picked = pick_scenario("months")
-if picked is None:
-    st.stop()
-source: str = str(picked)
-try:
-    scenario = sim.load_scenario(source)
-except ScenarioError as error:
-    st.error(one_line(error))
-    st.stop()
+source, scenario = chosen_scenario("months")
 
 cols = st.columns(4)
 months = int(cols[0].number_input("months", value=12, step=1, key="months:months"))

@@ -8,26 +8,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-import sim
 from optimize import NoPlan
 from sim.scenario import STAFFED_KINDS
 from sim.validate import ScenarioError
 from webapp import APP_DIR
 from webapp.planning import OBJECTIVES, PlanQuestion, answer, plan_overrides
-from webapp.ui import one_line, pick_scenario, run_job
+from webapp.ui import chosen_scenario, one_line, run_job
 
 st.title("Plan")
 st.caption("The optimiser allocates promotion, staff and kiosks, then checks its plan by "
            "simulation: predicted against simulated, with the simulation's 95% interval.")
 
-source = pick_scenario("plan")
-if source is None:
-    st.stop()
-try:
-    scenario = sim.load_scenario(source)
-except ScenarioError as error:
-    st.error(one_line(error))
-    st.stop()
+source, scenario = chosen_scenario("plan")
 
 objective = str(st.radio("Objective", list(OBJECTIVES), format_func=OBJECTIVES.__getitem__,
                          key="plan:objective"))

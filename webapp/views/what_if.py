@@ -10,13 +10,12 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-import sim
 from sim.scenario import STAFFED_KINDS
 from sim.validate import ScenarioError
 from webapp.downloads import csv_zip, xlsx_workbook
 from webapp.levers import Lever, lever_of_error, overrides, scenario_levers
 from webapp.paired import as_table
-from webapp.ui import one_line, pick_scenario, run_job
+from webapp.ui import chosen_scenario, one_line, run_job
 from webapp.whatif import WhatIfAnswer, WhatIfQuestion, answer
 
 st.title("What if")
@@ -24,14 +23,7 @@ st.caption("Change the levers, press Run: the baseline and the what-if are simul
            "the same seeds, so each difference is measured replication by replication.")
 
 params = st.query_params
-source = pick_scenario("what_if", params.get("scenario"))
-if source is None:
-    st.stop()
-try:
-    base = sim.load_scenario(source)
-except ScenarioError as error:
-    st.error(one_line(error))
-    st.stop()
+source, base = chosen_scenario("what_if", params.get("scenario"))
 
 # values carried in the address (a reload, a shared link, or a plan from the Plan page)
 levers = scenario_levers(base)
