@@ -77,6 +77,18 @@ def months_run(source: str, overrides: tuple[str, ...], months: int, customers: 
                                on_month=lambda done, total: progress.update(done, total, "months"))
 
 
+def months_key(source: str, overrides: tuple[str, ...], months: int, customers: int,
+               replications: int, seed: int) -> str:
+    """The config hash of a months run (as ``run.mode=months`` computes it)."""
+    from sim.results import config_hash
+    from sim.scenario import Mode, RunSettings, opening_minutes
+
+    scenario = sim.load_scenario(source, overrides)
+    return config_hash(scenario, RunSettings(
+        mode=Mode.months, months=months, customers=customers, replications=replications,
+        seed=seed, plots=False, horizon_minutes=opening_minutes(scenario)))
+
+
 def months_table(result: MonthsResult) -> pd.DataFrame:
     """The monthly KPIs as a tidy table: month, kpi, mean, ci_low, ci_high."""
     return pd.DataFrame(monthly_table(result))

@@ -9,7 +9,7 @@ import streamlit as st
 
 import sim
 from sim.validate import ScenarioError
-from webapp.studies import months_run, months_table
+from webapp.studies import months_key, months_run, months_table
 from webapp.ui import chosen_scenario, one_line, run_job
 
 st.title("Months")
@@ -43,7 +43,7 @@ except ScenarioError as error:
     st.error(one_line(error))
     st.stop()
 
-key = f"months:{source}:{overrides}:{months}:{customers}:{replications}:{seed}"
+key = "months:" + months_key(source, tuple(overrides), months, customers, replications, seed)
 pressed = st.button("Run", type="primary", key="months:run")
 job = run_job(key, lambda progress: months_run(source, tuple(overrides), months, customers,
                                                replications, seed, progress),
