@@ -56,10 +56,15 @@ def scenario_levers(scenario: Scenario) -> list[Lever]:
             if ch.mtbf_minutes is not None:
                 levers.append(Lever(f"{base}.mtbf_minutes", f"{name}: minutes between failures",
                                     "float", "Kiosks", ch.mtbf_minutes))
-        elif ch.kind is ChannelKind.online and ch.outage_mtbf_minutes is not None:
-            levers.append(Lever(f"{base}.outage_mtbf_minutes",
-                                f"{name}: minutes between outages", "float", "Online",
-                                ch.outage_mtbf_minutes))
+        elif ch.kind is ChannelKind.online:
+            if ch.outage_mtbf_minutes is not None:
+                levers.append(Lever(f"{base}.outage_mtbf_minutes",
+                                    f"{name}: minutes between outages", "float", "Online",
+                                    ch.outage_mtbf_minutes))
+            if ch.outages:
+                windows = ", ".join(f"{w.start_minute:g}-{w.end_minute:g}" for w in ch.outages)
+                levers.append(Lever(f"{base}.outages", f"{name}: planned outages ({windows} "
+                                    "min)", "keep", "Online", True))
     for name, guide in scenario.lobby_guides.items():
         levers.append(Lever(f"lobby_guides.{name}.guides", f"{name}: guides", "int", "Lobby",
                             guide.guides))
@@ -108,7 +113,8 @@ def overrides(levers: list[Lever], values: dict[str, Any]) -> list[str]:
     for lever in levers:
         value = values.get(lever.key, lever.value)
         if not same(value, lever.value):
-            out.append(f"{lever.key}={format_value(value)}")
+            out.append(f"{lever.key}=[]" if lever.kind == "keep" else
+                       f"{lever.key}={format_value(value)}")
     return out
 
 

@@ -5,6 +5,7 @@ into the What-if page's overrides."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -37,6 +38,24 @@ class PlanQuestion:
     max_staff: tuple[tuple[str, int], ...] = ()
     check_replications: int = 10
     seed: int = field(default=RunSettings.seed)
+
+    def to_address(self) -> str:
+        """The question as one query parameter (JSON), so a reload asks it again."""
+        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_address(cls, text: Optional[str]) -> Optional[PlanQuestion]:
+        """The question ``to_address`` wrote, or None (absent or unreadable: the page
+        starts from its defaults)."""
+        if not text:
+            return None
+        try:
+            fields = json.loads(text)
+            return cls(**{**fields, "frontier_budgets": tuple(fields["frontier_budgets"]),
+                          "segment_caps": tuple(map(tuple, fields["segment_caps"])),
+                          "max_staff": tuple(map(tuple, fields["max_staff"]))})
+        except (ValueError, TypeError, KeyError):
+            return None
 
     def settings(self) -> dict[str, Any]:
         """The keywords of ``optimize.solve`` beyond the scenario."""

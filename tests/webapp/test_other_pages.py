@@ -109,3 +109,28 @@ def test_the_pareto_front_keeps_only_rows_nothing_beats() -> None:
 
     table = pd.DataFrame({"cost": [1.0, 2.0, 2.0, 3.0, 4.0], "div": [0.1, 0.3, 0.2, 0.25, 0.5]})
     assert pareto_front(table, "cost", "div").index.tolist() == [0, 1, 4]
+
+
+def test_a_reload_of_the_plan_page_asks_the_same_question_again() -> None:
+    """The question run is kept in the address: a new session with it shows the answer
+    without pressing the button (from the cache)."""
+    at = page("plan")
+    at.number_input(key="plan:budget").set_value(1000.0).run()
+    at.button(key="plan:run").click().run()
+    address = at.query_params["q"]
+    again = AppTest.from_file(str(MAIN), default_timeout=300)
+    again.query_params["q"] = address
+    again.run()
+    again.switch_page("views/plan.py")
+    again.query_params["q"] = address
+    again.run()
+    assert again.number_input(key="plan:budget").value == 1000.0
+    assert {m.label: m.value for m in again.metric} == {m.label: m.value for m in at.metric}
+
+
+def test_a_bad_plan_setting_is_its_one_line_under_its_widget() -> None:
+    at = page("plan")
+    at.number_input(key="plan:budget").set_value(-5.0).run()
+    assert not at.exception
+    (line,) = [e.value for e in at.error]
+    assert line.startswith("optimize.budget=-5.0")

@@ -39,6 +39,15 @@ def test_levers_read_the_scenario_and_only_moved_ones_become_overrides() -> None
     assert changed.channels["kiosk"].servers == 0 and not changed.switching.enabled
 
 
+def test_planned_outages_are_a_lever_that_clears_them() -> None:
+    levers = scenario_levers(sim.load_scenario("bank_branch"))
+    (outages,) = [lever for lever in levers if lever.key == "channels.online_banking.outages"]
+    assert outages.kind == "keep" and "240-270" in outages.label
+    assert overrides(levers, {outages.key: False}) == ["channels.online_banking.outages=[]"]
+    changed = sim.load_scenario("bank_branch", overrides(levers, {outages.key: False}))
+    assert changed.channels["online_banking"].outages == []
+
+
 def test_an_errors_path_finds_its_lever() -> None:
     levers = scenario_levers(sim.load_scenario("bank_branch"))
     lever = lever_of_error(levers, "scenario.channels.teller.schedule[3]")

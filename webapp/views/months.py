@@ -3,6 +3,9 @@ e-channel share, penetration, churn) against its targets, with a campaign calend
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -16,22 +19,42 @@ st.title("Months")
 st.caption("Customers learn their channel habits from what they experience; campaigns run "
            "on their calendars. Every KPI with its 95% interval over populations.")
 
-source, scenario = chosen_scenario("months")
+DEFAULTS = {"months": 12, "customers": 5000, "replications": 3, "seed": 42, "overrides": []}
+try:  # a reload keeps the question: it is in the address once run
+    asked = {**DEFAULTS, **json.loads(st.query_params.get("q", "{}"))}
+except ValueError:
+    asked = dict(DEFAULTS)
+source, scenario = chosen_scenario("months", asked.get("source"))
+if asked.get("source") != source:
+    asked = dict(DEFAULTS)
 
 cols = st.columns(4)
-months = int(cols[0].number_input("months", value=12, step=1, key="months:months"))
-customers = int(cols[1].number_input("customers", value=5000, step=1000, key="months:customers"))
-replications = int(cols[2].number_input("populations", value=3, step=1, key="months:reps"))
-seed = int(cols[3].number_input("seed", value=42, step=1, key="months:seed"))
+months = int(cols[0].number_input("months", value=int(asked["months"]), step=1,
+                                  key="months:months"))
+customers = int(cols[1].number_input("customers", value=int(asked["customers"]), step=1000,
+                                     key="months:customers"))
+replications = int(cols[2].number_input("populations", value=int(asked["replications"]), step=1,
+                                        key="months:reps"))
+seed = int(cols[3].number_input("seed", value=int(asked["seed"]), step=1, key="months:seed"))
 
-calendar = pd.DataFrame([{"campaign": n, "start_month": c.start_month,
+
+def calendar_of(campaigns: dict[str, Any]) -> pd.DataFrame:
+    """Each campaign's start month, end month and contacts per month."""
+    return pd.DataFrame([{"campaign": n, "start_month": c.start_month,
                           "end_month": c.end_month if c.end_month is not None else months,
                           "contacts_per_month": c.contacts_per_month}
-                         for n, c in scenario.campaigns.items()])
+                         for n, c in campaigns.items()])
+
+
+calendar = calendar_of(scenario.campaigns)
+try:
+    shown = calendar_of(sim.load_scenario(source, asked["overrides"]).campaigns)
+except ScenarioError:
+    shown = calendar
 overrides: list[str] = []
 if not calendar.empty:
     st.subheader("Campaign calendar")
-    edited = st.data_editor(calendar, disabled=["campaign"], hide_index=True,
+    edited = st.data_editor(shown, disabled=["campaign"], hide_index=True,
                             key=f"months:calendar:{source}")
     for before, after in zip(calendar.to_dict("records"), edited.to_dict("records")):
         for field in ("start_month", "end_month", "contacts_per_month"):
@@ -45,6 +68,10 @@ except ScenarioError as error:
 
 key = "months:" + months_key(source, tuple(overrides), months, customers, replications, seed)
 pressed = st.button("Run", type="primary", key="months:run")
+if pressed:
+    st.query_params["q"] = json.dumps({"source": source, "overrides": overrides, "months": months,
+                                       "customers": customers, "replications": replications,
+                                       "seed": seed})
 job = run_job(key, lambda progress: months_run(source, tuple(overrides), months, customers,
                                                replications, seed, progress),
               pressed, "Simulating months")

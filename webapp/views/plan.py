@@ -4,6 +4,8 @@ sent to the What-if page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -19,22 +21,30 @@ st.title("Plan")
 st.caption("The optimiser allocates promotion, staff and kiosks, then checks its plan by "
            "simulation: predicted against simulated, with the simulation's 95% interval.")
 
-source, scenario = chosen_scenario("plan")
+asked = PlanQuestion.from_address(st.query_params.get("q"))  # a reload keeps the question
+source, scenario = chosen_scenario("plan", asked.source if asked else None)
+if asked is None or asked.source != source:
+    asked = PlanQuestion(source)
 
 objective = str(st.radio("Objective", list(OBJECTIVES), format_func=OBJECTIVES.__getitem__,
-                         key="plan:objective"))
+                         index=list(OBJECTIVES).index(asked.objective), key="plan:objective"))
+slots: dict[str, Any] = {}  # a place under each setting's widget for its error
 budget: float = 2500.0
 target: float | None = None
 budgets: tuple[float, ...] = ()
 if objective == "max_diversion":
-    budget = float(st.number_input("budget (money per day beyond today's)", value=2500.0,
+    budget = float(st.number_input("budget (money per day beyond today's)", value=asked.budget,
                                    step=100.0, key="plan:budget"))
+    slots["budget"] = st.empty()
 elif objective == "min_cost":
     target = float(st.number_input("diversion target (share of transactions on self-service)",
-                                   value=0.65, step=0.01, format="%.3f", key="plan:target"))
+                                   value=asked.target_diversion or 0.65, step=0.01,
+                                   format="%.3f", key="plan:target"))
+    slots["target_diversion"] = st.empty()
 else:
-    text = st.text_input("budgets, comma separated", value="0, 1000, 2500, 5000",
-                         key="plan:budgets")
+    text = st.text_input("budgets, comma separated",
+                         value=", ".join(f"{b:g}" for b in asked.frontier_budgets)
+                         or "0, 1000, 2500, 5000", key="plan:budgets")
     try:
         budgets = tuple(float(b) for b in text.split(",") if b.strip())
     except ValueError:
@@ -47,18 +57,22 @@ with left:
     st.caption("The most self-service share each segment may be steered to (empty: none).")
     caps = st.data_editor(pd.DataFrame({
         "segment": list(scenario.segments),
-        "cap": [s.self_service_cap for s in scenario.segments.values()]}),
+        "cap": [dict(asked.segment_caps).get(n, s.self_service_cap)
+                for n, s in scenario.segments.items()]}),
         disabled=["segment"], hide_index=True, key=f"plan:caps:{source}")
+    slots["segment_caps"] = st.empty()
 with right:
     st.subheader("Headcount limits")
     st.caption("The most staff per hour on each staffed channel (empty: none).")
     staffed = [n for n, c in scenario.channels.items() if c.kind in STAFFED_KINDS]
-    limits = st.data_editor(pd.DataFrame({"channel": staffed, "max staff": [None] * len(staffed)},
-                                         dtype=object),
+    limits = st.data_editor(pd.DataFrame({"channel": staffed, "max staff": [
+        dict(asked.max_staff).get(c) for c in staffed]}, dtype=object),
                             disabled=["channel"], hide_index=True, key=f"plan:limits:{source}")
+    slots["max_staff"] = st.empty()
 with st.expander("Advanced"):
-    check = int(st.number_input("replications checking the plan (0: no check)", value=10,
-                                step=1, key="plan:check"))
+    check = int(st.number_input("replications checking the plan (0: no check)",
+                                value=asked.check_replications, step=1, key="plan:check"))
+    slots["check_replications"] = st.empty()
 
 question = PlanQuestion(
     source, objective, budget, target, budgets,
@@ -69,11 +83,15 @@ question = PlanQuestion(
     check)
 try:
     key = question.key()
-except ScenarioError as error:
-    st.error(one_line(error))
+except ScenarioError as error:  # under the setting it names (optimize.<setting>...)
+    setting = error.path.removeprefix("optimize.").split(".")[0].split("[")[0]
+    where = slots.get(setting, st.empty())
+    where.error(one_line(error))
     st.stop()
 
 pressed = st.button("Plan", type="primary", key="plan:run")
+if pressed:
+    st.query_params["q"] = question.to_address()
 job = run_job(key, lambda progress: answer(question, progress), pressed, "Planning")
 if job is None or job.state not in ("done", "failed"):
     st.stop()

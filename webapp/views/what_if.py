@@ -45,8 +45,8 @@ def widget(lever: Lever) -> Any:
     """The lever's widget (its value from the address, else the scenario's)."""
     key = f"lever:{source}:{lever.key}"
     start = carried.get(lever.key, lever.value)
-    if lever.kind == "bool":
-        return st.toggle(lever.label, value=bool(start), key=key)
+    if lever.kind in ("bool", "keep"):
+        return st.toggle(lever.label, value=bool(start) if start != [] else False, key=key)
     if lever.kind == "int":
         return int(st.number_input(lever.label, value=int(start), step=1, key=key))
     if lever.kind == "float":
