@@ -72,14 +72,20 @@ class SimulationResult:
         return summary(self.experiment)
 
     def tables(self) -> dict[str, Any]:
-        """The tidy tables as pandas DataFrames: channels, hourly, replications, flows."""
+        """The tidy tables as pandas DataFrames: channels, hourly, replications, flows
+        (and branches, for a network)."""
         import pandas as pd  # the simulator itself does not need pandas
 
         result = self.experiment
-        return {"channels": pd.DataFrame(channels_table(result)),
-                "hourly": pd.DataFrame(hourly_table(result)),
-                "replications": pd.DataFrame(replications_table(result)),
-                "flows": pd.DataFrame(flows_table(result))}
+        tables = {"channels": pd.DataFrame(channels_table(result)),
+                  "hourly": pd.DataFrame(hourly_table(result)),
+                  "replications": pd.DataFrame(replications_table(result)),
+                  "flows": pd.DataFrame(flows_table(result))}
+        if result.scenario.branches:  # a network: by branch too
+            from sim.network_results import branch_rows
+
+            tables["branches"] = pd.DataFrame(branch_rows(result))
+        return tables
 
     def write(self, directory: Union[str, Path]) -> Path:
         """Write the command line's files and figures into ``directory``; returns it."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from sim.experiment import CONFIDENCE, ESTIMATE_KEYS, Estimate, ExperimentResult, estimate
 from sim.kpis import HOURLY_KPIS, SHARE_PREFIXES, kpi_range
+from sim.network_results import network_summary
 from sim.scenario import MINUTES_PER_HOUR, RunSettings, Scenario
 
 CHANNEL_COLUMNS = ("channel", "kind", "kpi", *ESTIMATE_KEYS)
@@ -41,9 +42,19 @@ def config_hash(scenario: Scenario, run: RunSettings, extra: dict[str, Any] | No
     """A digest of everything that determines the results (not where files go); ``extra``:
     more that does (the optimiser's settings)."""
     run_part = {k: v for k, v in plain(run).items() if k not in RESULT_NEUTRAL_RUN_KEYS}
-    text = json.dumps({"scenario": plain(scenario), "run": run_part, **(extra or {})},
-                      sort_keys=True)
+    text = json.dumps({"scenario": _without_unused_network(plain(scenario)), "run": run_part,
+                       **(extra or {})}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _without_unused_network(scenario: dict[str, Any]) -> dict[str, Any]:
+    """A plain scenario without the network settings a single site leaves empty, so a
+    single site's hash is what it was before networks existed (sweep caches stay valid)."""
+    out = {k: v for k, v in scenario.items()
+           if not (k in ("branch_templates", "branches", "branch_table") and not v)}
+    out["segments"] = {name: {k: v for k, v in seg.items() if not (k == "branch" and v == "")}
+                       for name, seg in scenario.get("segments", {}).items()}
+    return out
 
 
 def summary(result: ExperimentResult) -> dict[str, Any]:
@@ -68,6 +79,7 @@ def summary(result: ExperimentResult) -> dict[str, Any]:
             name: {kpi: result.segment_kpi(name, kpi).as_dict() for kpi in kpis}
             for name, kpis in reps[0].segments.items()
         },
+        **({"network": network_summary(result)} if result.scenario.branches else {}),
     }
 
 

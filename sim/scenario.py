@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 # OmegaConf reads the annotations at runtime, so the typing aliases above are kept.
 
@@ -189,6 +189,8 @@ class Segment:
     steering: Steering = Steering.preference
     self_service_cap: Optional[float] = None  # policy for the optimiser: at most this share
     # of the segment's completed transactions on self-service (None: no cap)
+    branch: str = ""  # home branch (a network's segments, sim.network): it uses that
+    # branch's channels and the shared ones, no other branch's; "": every channel
 
 
 @dataclass
@@ -305,6 +307,39 @@ class Adoption:
 
 
 @dataclass
+class BranchTemplate:
+    """A kind of branch, defined once: its channels (a counter, kiosks; the keys are the
+    channels' names within a branch) and, optionally, the kiosk its lobby guides send
+    customers to.  Every branch of the template gets its own copy of each channel
+    (``sim.network``), named ``<branch>/<channel>``; a branch row sets its tellers, kiosks
+    and guides."""
+
+    channels: Dict[str, Channel] = field(default_factory=dict)
+    guide_kiosk: Optional[str] = None  # the template kiosk the lobby guides send to
+    minutes_per_guidance: float = 1.0
+
+
+@dataclass
+class Branch:
+    """One branch of a network (a row of the branch table): its region, template, the
+    customers it serves a day, and its staff and machines.  ``tellers``: one number, or
+    one value per hour of the scenario's day (the counter's schedule); ``open_hour`` and
+    ``close_hour`` (None: the scenario's) bound when its channels are open; ``shares``:
+    its customers' split over the segments (segment -> share; empty: the network's)."""
+
+    region: str = ""
+    template: str = ""
+    daily_volume: float = 0.0
+    tellers: Any = 1  # a number, or a list of one value per hour
+    kiosks: int = 0
+    guides: int = 0
+    open_hour: Optional[int] = None
+    close_hour: Optional[int] = None
+    neighbours: List[str] = field(default_factory=list)  # branches customers may go to
+    shares: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class Scenario:
     """Everything about one world: its channels, transaction types, customer segments,
     lobby guides and campaigns, and the rules of switching, satisfaction and (months mode)
@@ -342,6 +377,11 @@ class Scenario:
     # channel -> share of transactions observed in the field (a calibration target)
     observed_shares: Dict[str, float] = field(default_factory=dict)
     adoption: Adoption = field(default_factory=Adoption)  # run.mode=months
+    # a network (sim.network): branch kinds, the branches (inline, or a CSV's rows), and
+    # the table's path; expanded into channels and segments when the scenario is loaded
+    branch_templates: Dict[str, BranchTemplate] = field(default_factory=dict)
+    branches: Dict[str, Branch] = field(default_factory=dict)
+    branch_table: Optional[str] = None
 
 
 @dataclass

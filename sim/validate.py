@@ -261,6 +261,8 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
 
     for sname, seg in segments.items():
         p = f"{prefix}.segments.{sname}"
+        require(not seg.branch or seg.branch in branches, f"{p}.branch", seg.branch,
+                "no channel has this branch (a home branch needs its channels)")
         require(bool(seg.mix), f"{p}.mix", {}, "a segment needs a transaction mix")
         for tname, share in seg.mix.items():
             require(tname in types, f"{p}.mix", tname, "not a transaction type of the scenario")

@@ -22,6 +22,7 @@ from sim.experiment import run_experiment
 from sim.io import mark_complete
 from sim.months.model import MONTHLY_KPIS, MonthsResult, run_months
 from sim.months.outputs import write_months
+from sim.network_results import network_text
 from sim.outputs import write_outputs
 from sim.paths import CONF_DIR
 from sim.results import config_hash, kpi_table
@@ -96,5 +97,7 @@ def run_config(cfg: DictConfig) -> None:
     write_outputs(result, out)
     mark_complete(out)
     print(kpi_table(result))
+    if result.scenario.branches:
+        print("\n" + network_text(result))
     print(f"\nresults in {out}")
 

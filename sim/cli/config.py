@@ -24,6 +24,7 @@ from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.cli.sweep import SweepSettings, run_job
+from sim.network import expand_network
 from sim.scenario import MMCMScenario, MMCScenario, RunSettings, Scenario, day_minutes_between
 from sim.validate import ScenarioError, require, validate_run, validate_scenario, validate_size
 
@@ -135,6 +136,7 @@ def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     scenario = OmegaConf.to_object(cfg.scenario)
     run = OmegaConf.to_object(cfg.run)
     assert isinstance(scenario, Scenario) and isinstance(run, RunSettings)
+    scenario = expand_network(scenario)  # a network's branches -> channels and segments
     validate_scenario(scenario)  # first: the run's default horizon comes from its day
     validate_run(run)
     validate_size(scenario, run)
@@ -196,7 +198,7 @@ def compose_scenario(path: Path, overrides: Sequence[str] = ()) -> Scenario:
         reason = (str(error).splitlines() or ["cannot be read"])[0]
         raise ScenarioError(key, ", ".join(overrides), reason) from None
     assert isinstance(scenario, Scenario)
-    return scenario
+    return expand_network(scenario)  # a network's branches -> channels and segments
 
 
 def log_file(value: Optional[str], path: str, what: str) -> Path:

@@ -77,6 +77,8 @@ class Model(JourneyContext):
             opts = []
             for ch_name in tt.service:
                 ch = self.channels[ch_name]
+                if seg.branch and ch.spec.branch not in ("", seg.branch):
+                    continue  # another branch's counter or kiosk
                 success = success_probability(self.scenario, seg, t, ch_name)
                 service = base_service[(ch_name, t)]
                 if ch.self_service and seg.self_service_time_factor != 1.0:

@@ -1,0 +1,139 @@
+"""A network's results by branch, by region and for the whole network, each KPI with its
+confidence interval over replications (``branches.csv``, ``summary.json``'s ``network``).
+
+Per branch, in each replication: its customers' journeys (``completed``, ``lost``, both
+counts), their ``diversion_rate`` (self-service completions over completions), and its
+staffed channels' (the counter's) ``counter_wait_mean``, ``counter_service_level`` and
+``counter_abandon_rate`` (means weighted by those who joined the queue) and
+``counter_utilisation`` (weighted by the servers present), and its kiosks'
+``kiosk_utilisation``.  A region, and the network, combine their branches the same way:
+counts add up, rates and waits are the weighted means, replication by replication, and
+the interval is taken over replications last.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.experiment import ExperimentResult, estimate
+from sim.kpis import ReplicationResult, ratio
+from sim.network import SEPARATOR
+from sim.scenario import STAFFED_KINDS, ChannelKind, Scenario
+
+BRANCH_KPIS = ("completed", "lost", "diversion_rate", "counter_wait_mean",
+               "counter_service_level", "counter_abandon_rate", "counter_utilisation",
+               "kiosk_utilisation")
+BRANCH_COLUMNS = ("branch", "region", "kpi", "mean", "ci_low", "ci_high")
+SHARE = (0.0, 1.0)  # the intervals are clipped to what a KPI can be
+BOUNDS = {"completed": (0.0, math.inf), "lost": (0.0, math.inf),
+          "counter_wait_mean": (0.0, math.inf)}
+# (kpi, channel KPI, weight) of the staffed channels' means
+COUNTER = (("counter_wait_mean", "wait_mean", "joined"),
+           ("counter_service_level", "service_level", "joined"),
+           ("counter_abandon_rate", "abandon_rate", "joined"),
+           ("counter_utilisation", "utilisation", "mean_servers"))
+
+
+def _sums(scenario: Scenario, rep: ReplicationResult, branches: list[str]) -> dict[str, float]:
+    """Counts and weighted sums over ``branches`` in one replication (``_kpis`` divides)."""
+    wanted = set(branches)
+    out = dict.fromkeys(("completed", "lost", "self_service"), 0.0)
+    for name, values in rep.segments.items():
+        home = scenario.segments[name].branch
+        if home not in wanted:
+            continue
+        completed = values["completed"]
+        out["completed"] += completed
+        out["lost"] += values["lost"]
+        rate = values["diversion_rate"]
+        out["self_service"] += 0.0 if math.isnan(rate) else rate * completed
+    for key, _, _ in COUNTER:
+        out[key], out[f"{key}:w"] = 0.0, 0.0
+    out["kiosk_utilisation"], out["kiosk_utilisation:w"] = 0.0, 0.0
+    for name, channel in scenario.channels.items():
+        if channel.branch not in wanted:
+            continue
+        values = rep.channels[name]
+        if channel.kind in STAFFED_KINDS:
+            for key, kpi, weight in COUNTER:
+                w, v = values[weight], values[kpi]
+                if w > 0 and not math.isnan(v):
+                    out[key] += v * w
+                    out[f"{key}:w"] += w
+        elif channel.kind is ChannelKind.kiosk:
+            w, v = values["mean_servers"], values["utilisation"]
+            if w > 0 and not math.isnan(v):
+                out["kiosk_utilisation"] += v * w
+                out["kiosk_utilisation:w"] += w
+    return out
+
+
+def _kpis(sums: dict[str, float]) -> dict[str, float]:
+    kpis = {"completed": sums["completed"], "lost": sums["lost"],
+            "diversion_rate": ratio(sums["self_service"], sums["completed"])}
+    for key in (*(k for k, _, _ in COUNTER), "kiosk_utilisation"):
+        kpis[key] = ratio(sums[key], sums[f"{key}:w"])
+    return kpis
+
+
+def _estimates(result: ExperimentResult, branches: list[str]) -> dict[str, dict[str, float]]:
+    scenario = result.scenario
+    per_rep = [_kpis(_sums(scenario, rep, branches)) for rep in result.replications]
+    return {kpi: estimate((r[kpi] for r in per_rep), bounds=BOUNDS.get(kpi, SHARE)).as_dict()
+            for kpi in BRANCH_KPIS}
+
+
+def regions(scenario: Scenario) -> dict[str, list[str]]:
+    """Region -> its branches (in the table's order); a branch without one is in ``""``."""
+    out: dict[str, list[str]] = {}
+    for name, branch in scenario.branches.items():
+        out.setdefault(branch.region, []).append(name)
+    return out
+
+
+def branch_rows(result: ExperimentResult) -> list[dict[str, Any]]:
+    """branches.csv: one row per branch and KPI (BRANCH_COLUMNS)."""
+    rows = []
+    for name, branch in result.scenario.branches.items():
+        for kpi, est in _estimates(result, [name]).items():
+            rows.append({"branch": name, "region": branch.region, "kpi": kpi, **est})
+    return rows
+
+
+def network_summary(result: ExperimentResult) -> dict[str, Any]:
+    """summary.json's ``network``: the branches' count, each region's KPIs and the whole
+    network's (the same KPIs as branches.csv)."""
+    scenario = result.scenario
+    return {"branches": len(scenario.branches),
+            "regions": {region or "(none)": _estimates(result, names)
+                        for region, names in regions(scenario).items()},
+            "total": _estimates(result, list(scenario.branches))}
+
+
+def worst_branches(rows: list[dict[str, Any]], kpi: str = "counter_wait_mean", n: int = 10
+                   ) -> list[dict[str, Any]]:
+    """The ``n`` branches with the highest mean ``kpi`` (NaN last), as branch_rows' rows."""
+    mine = [r for r in rows if r["kpi"] == kpi]
+    return sorted(mine, key=lambda r: (math.isnan(r["mean"]), -r["mean"]
+                                       if not math.isnan(r["mean"]) else 0.0))[:n]
+
+
+def network_text(result: ExperimentResult) -> str:
+    """The console's network part: the totals and the 10 branches with the longest
+    counter waits, each with its 95% interval."""
+    total = network_summary(result)["total"]
+    lines = [f"network of {len(result.scenario.branches)} branches: "
+             f"diversion {total['diversion_rate']['mean']:.3f} "
+             f"[{total['diversion_rate']['ci_low']:.3f}, {total['diversion_rate']['ci_high']:.3f}], "
+             f"counter wait {total['counter_wait_mean']['mean']:.2f} min, "
+             f"{total['completed']['mean']:,.0f} journeys completed, {total['lost']['mean']:,.0f} lost",
+             "branches with the longest counter waits (min, 95% interval):"]
+    for row in worst_branches(branch_rows(result)):
+        lines.append(f"  {row['branch']:<20} {row['region']:<12} {row['mean']:6.2f} "
+                     f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]")
+    return "\n".join(lines)
+
+
+__all__ = ["BRANCH_COLUMNS", "BRANCH_KPIS", "SEPARATOR", "branch_rows", "network_summary",
+           "network_text", "regions", "worst_branches"]
