@@ -36,11 +36,14 @@ class Lever:
 
 
 def scenario_levers(scenario: Scenario) -> list[Lever]:
-    """The levers of ``scenario``, in the order the page shows them: staff of each staffed
-    channel (servers, or the schedule by slot), kiosks and their reliability, lobby guides,
-    opening hours, online outages, campaign units per segment, switching."""
-    levers: list[Lever] = []
+    """The levers of ``scenario``, in the order the page shows them: a network's branches
+    (tellers, kiosks, guides per branch), staff of each staffed channel (servers, or the
+    schedule by slot), kiosks and their reliability, lobby guides, opening hours, online
+    outages, campaign units per segment, switching."""
+    levers: list[Lever] = _branch_levers(scenario)
     for name, ch in scenario.channels.items():
+        if ch.branch in scenario.branches:
+            continue  # a network's branch channel: its branch's row holds its levers
         base = f"channels.{name}"
         if ch.kind in STAFFED_KINDS:
             if ch.schedule:
@@ -66,17 +69,52 @@ def scenario_levers(scenario: Scenario) -> list[Lever]:
                 levers.append(Lever(f"{base}.outages", f"{name}: planned outages ({windows} "
                                     "min)", "keep", "Online", True))
     for name, guide in scenario.lobby_guides.items():
+        if guide.branch in scenario.branches:
+            continue
         levers.append(Lever(f"lobby_guides.{name}.guides", f"{name}: guides", "int", "Lobby",
                             guide.guides))
     levers.append(Lever("open_hour", "opening hour", "int", "Hours", scenario.open_hour))
     close = scenario.open_hour + int(round(opening_minutes(scenario) / 60.0))
     levers.append(Lever("close_hour", "closing hour", "int", "Hours", close))
     for name, campaign in scenario.campaigns.items():
-        for segment in campaign.segments or list(scenario.segments):
+        # a network's campaigns are set per segment of the network (all its branches)
+        segments = dict.fromkeys(_network_segment(scenario, s)
+                                 for s in campaign.segments or list(scenario.segments))
+        for segment in segments:
+            units = next((u for s, u in campaign.units.items()
+                          if _network_segment(scenario, s) == segment), 0.0)
             levers.append(Lever(f"campaigns.{name}.units.{segment}", f"{name}: {segment}",
-                                "float", "Campaigns", float(campaign.units.get(segment, 0.0))))
+                                "float", "Campaigns", float(units)))
     levers.append(Lever("switching.enabled", "customers switch channels", "bool", "Behaviour",
                         scenario.switching.enabled))
+    return levers
+
+
+def _network_segment(scenario: Scenario, segment: str) -> str:
+    """A network's segment name of one of its branch segments (``retail/north`` ->
+    ``retail``); a single site's segment as it is."""
+    branch = scenario.segments[segment].branch if segment in scenario.segments else ""
+    suffix = f"/{branch}"
+    return segment[:-len(suffix)] if branch and segment.endswith(suffix) else segment
+
+
+def _branch_levers(scenario: Scenario) -> list[Lever]:
+    """A network's branch table as levers: each branch's tellers (a number, or one per
+    hour), kiosks and lobby guides (``branches.<b>.*``)."""
+    levers = []
+    for name, branch in scenario.branches.items():
+        base = f"branches.{name}"
+        if isinstance(branch.tellers, list):
+            levers.append(Lever(f"{base}.tellers", f"{name}: tellers by hour", "schedule",
+                                "Branches", [float(t) for t in branch.tellers], 60.0,
+                                scenario.open_hour))
+        else:
+            levers.append(Lever(f"{base}.tellers", f"{name}: tellers", "float", "Branches",
+                                float(branch.tellers)))
+        levers.append(Lever(f"{base}.kiosks", f"{name}: kiosks", "int", "Branches",
+                            branch.kiosks))
+        levers.append(Lever(f"{base}.guides", f"{name}: lobby guides", "int", "Branches",
+                            branch.guides))
     return levers
 
 

@@ -65,9 +65,13 @@ def sim_results(job_dir: Path) -> dict[str, Any]:
     """A ``python -m sim`` job's result columns, from its summary.json: each overall KPI as
     ``<kpi>_mean``, ``<kpi>_ci_low``, ``<kpi>_ci_high`` and each channel KPI as
     ``<channel>.<kpi>_mean``, ...; in months mode the last month's KPIs and
-    ``<channel>.active_mean``, ..."""
+    ``<channel>.active_mean``, ...; a network's regions and total as
+    ``network.<region>.<kpi>_mean``, ... and ``network.total.<kpi>_mean``, ..."""
     summary = read_json(job_dir / "summary.json")
-    return {**flatten(summary["kpis"]), **flatten(summary["channels"])}
+    network = summary.get("network")
+    extra = {} if network is None else flatten(
+        {"network": {**network["regions"], "total": network["total"]}})
+    return {**flatten(summary["kpis"]), **flatten(summary["channels"]), **extra}
 
 
 # counts and rates of arrival, which follow from the scenario, are in the table, not drawn

@@ -83,3 +83,18 @@ def test_a_bad_value_is_the_engines_one_line_under_its_widget() -> None:
     assert [e.value for e in at.error] == [
         "scenario.close_hour=5: must be after open_hour (8) and at most 24 hours later"]
     assert not at.code  # nothing to run
+
+
+def test_a_networks_branch_table_is_edited_on_the_page_and_its_regions_shown() -> None:
+    """bank_network: the branches' tellers, kiosks and guides are levers (branches.<b>.*),
+    and the results add the branches and the regions beside the network."""
+    at = app()
+    at.selectbox(key="what_if:shipped").set_value("bank_network").run()
+    at.number_input(key="lever:bank_network:branches.riverside.kiosks").set_value(4).run()
+    at.button(key="what_if:run").click().run()
+    assert not at.exception and not at.error
+    assert [c.value for c in at.code] == [
+        "python -m sim scenario=bank_network branches.riverside.kiosks=4"]
+    regions = next(d.value for d in at.dataframe if "what_if" in d.value.columns)
+    areas = set(regions.index.get_level_values(0))
+    assert areas == {"city", "town", "rural", "network"}

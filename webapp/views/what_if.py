@@ -121,6 +121,26 @@ st.table(table.set_index("kpi").style.apply(colour, axis=1).format(
     {c: "{:.4g}" for c in NUMBERS}))
 
 tables = result.tables()
+if "branches" in tables:  # a network: branches ranked, regions beside the totals
+    branches = tables["branches"]
+    waits = branches[branches["kpi"] == "counter_wait_mean"]
+    order = (waits[waits["run"] == "what_if"].sort_values("mean", ascending=False)["branch"]
+             .tolist())
+    st.subheader("Branches by counter wait (95% interval)")
+    bars = alt.Chart(waits).mark_point(filled=True).encode(
+        y=alt.Y("branch:N", sort=order), x=alt.X("mean:Q", title="mean counter wait (min)"),
+        color="run:N", tooltip=["branch", "region", "run", "mean", "ci_low", "ci_high"])
+    rules = alt.Chart(waits).mark_rule().encode(y=alt.Y("branch:N", sort=order), x="ci_low:Q",
+                                                x2="ci_high:Q", color="run:N")
+    st.altair_chart((rules + bars).properties(height=max(120, 22 * len(order))))
+    st.subheader("Regions and the network (means; counts add up, rates are weighted)")
+    rows = [{"area": area, "kpi": kpi, "run": run, "mean": est["mean"]}
+            for run, answer_run in (("baseline", result.baseline), ("what_if", result.what_if))
+            for area, kpis in {**answer_run.summary()["network"]["regions"],
+                               "network": answer_run.summary()["network"]["total"]}.items()
+            for kpi, est in kpis.items()]
+    st.dataframe(pd.DataFrame(rows).pivot_table(index=["area", "kpi"], columns="run",
+                                                values="mean"), key="what_if:regions")
 hourly = tables["hourly"]
 staffed = [n for n, c in base.channels.items() if c.kind in STAFFED_KINDS]
 waits = hourly[(hourly["kpi"] == "wait_mean") & hourly["channel"].isin(staffed)]
