@@ -13,7 +13,8 @@ optionally ``neighbours`` and ``share_<segment>``).  ``expand_network`` makes:
 - for each branch and network segment ``s``, a segment ``s/<branch>`` whose home branch
   is the branch (``Segment.branch``): ``daily_volume`` x the segment's share of the branch's
   customers, spread over the day like ``s``'s own profile; it chooses among its branch's
-  channels and the shared ones, never another branch's;
+  channels and the shared ones, and its ``neighbours``' channels only after a balk or an
+  abandonment, or when none of its own is open (a closed branch); never another branch's;
 - the branch's lobby guides (``guides``) at its kiosk, transactions served at every
   branch's copy of a template channel, and preferences, campaigns and costs carried over
   from the template channel's name to each copy.
@@ -274,8 +275,9 @@ def expand_network(scenario: Scenario) -> Scenario:
                 mine.arrivals = Arrivals(rate_per_minute=[w * per_slot / slot for w in weights],
                                          slot_minutes=slot)
             mine.branch = name
-            mine.preference = _per_branch(seg.preference, name, template_names)
-            mine.promotion_uplift = _per_branch(seg.promotion_uplift, name, template_names)
+            mine.preference = _per_branch(seg.preference, name, branch.neighbours, template_names)
+            mine.promotion_uplift = _per_branch(seg.promotion_uplift, name, branch.neighbours,
+                                                template_names)
             segments[branch_segment(s, name)] = mine
     net.channels, net.lobby_guides, net.segments = channels, guides, segments
     for tt in net.transactions.values():
@@ -299,9 +301,18 @@ def expand_network(scenario: Scenario) -> Scenario:
     return net
 
 
-def _per_branch(values: dict[str, float], branch: str, templates: set[str]) -> dict[str, float]:
-    """Per-channel values with template channels renamed to this branch's copies."""
-    return {branch_channel(branch, c) if c in templates else c: v for c, v in values.items()}
+def _per_branch(values: dict[str, float], branch: str, neighbours: list[str],
+                templates: set[str]) -> dict[str, float]:
+    """Per-channel values with each template channel's value given to this branch's copy
+    and its neighbours' (where the customer may go after a balk or an abandonment)."""
+    out: dict[str, float] = {}
+    for c, v in values.items():
+        if c not in templates:
+            out[c] = v
+            continue
+        for b in (branch, *neighbours):
+            out[branch_channel(b, c)] = v
+    return out
 
 
 def _copies(values: dict[str, Any], copies: dict[str, list[str]]) -> dict[str, Any]:

@@ -127,6 +127,8 @@ def test_a_branch_that_shares_nothing_with_another_is_untouched_by_its_kiosks() 
         seg.preference.pop("online_banking", None)
     base.campaigns = {}
     del base.branches["hilltop"]
+    for branch in base.branches.values():
+        branch.neighbours = []  # nothing shared: not even a fallback
     more = copy.deepcopy(base)
     more.branches["riverside"].kiosks = 3
     a = sim.simulate(expand_network(base), replications=3, seed=9, plots=False).experiment
@@ -194,3 +196,22 @@ def test_every_rate_of_a_branch_result_is_a_share(network_run: sim.SimulationRes
     rates = branches[branches["kpi"].isin(["diversion_rate", "counter_service_level"])]
     assert ((rates["ci_low"] >= 0) & (rates["ci_high"] <= 1)).all()
     assert not math.isnan(rates["mean"].sum())
+
+
+def test_a_closed_branch_sends_its_customers_to_its_neighbour_and_online_losing_none() -> None:
+    """riverside closed (no tellers, no kiosks): its customers are served at central (its
+    neighbour) or online; none is lost for want of an open channel, since central can serve
+    every transaction."""
+    raw = compose_unexpanded(sim.paths.conf_dir() / "scenario" / "bank_network.yaml")
+    raw.branches["riverside"].tellers = 0
+    raw.branches["riverside"].kiosks = 0
+    raw.branches["hilltop"].open_hour = raw.branches["hilltop"].close_hour = None  # all day
+    result = sim.simulate(expand_network(raw), replications=3, seed=2, plots=False).experiment
+    for rep in result.replications:
+        assert rep.kpis["lost_closed"] == 0
+        assert rep.channels["riverside/teller"]["served"] == 0
+        riverside = [v for name, v in rep.segments.items() if name.endswith("/riverside")]
+        completed = sum(v["completed"] for v in riverside)
+        at_central = sum(v["served.central/teller"] + v["served.central/kiosk"] for v in riverside)
+        online = sum(v["served.online_banking"] for v in riverside)
+        assert completed > 0 and at_central + online == completed and at_central > 0

@@ -35,6 +35,8 @@ class Option:
     success: float  # probability, digital skill included
     ivr_completion: float
     cost: float  # per transaction, for steering to the cheapest channel
+    neighbour: bool = False  # a neighbouring branch's channel (a network): considered only
+    # after a balk or abandonment, or when nothing of the customer's own is open
 
 
 @dataclass
@@ -70,13 +72,18 @@ class SegmentState:
 def choose(seg: SegmentState, options: list[Option], tried: set[ChannelState],
            staffed_only: bool = False) -> Optional[Option]:
     """The channel a customer picks now among those open and not yet tried: the cheapest
-    for a segment steered so, else a logit draw on utility minus the announced wait."""
+    for a segment steered so, else a logit draw on utility minus the announced wait.  A
+    network customer's first choice is among their own branch's and the shared channels,
+    a neighbouring branch's only when none of those is open."""
     if len(options) == 1 and not staffed_only:
         only = options[0]
         return only if only.channel not in tried and only.channel.is_open() else None
     cands = [o for o in options
              if o.channel not in tried and o.channel.is_open()
              and (o.channel.staffed or not staffed_only)]
+    if not tried and any(o.neighbour for o in cands):  # a first choice: own and shared first
+        own = [o for o in cands if not o.neighbour]
+        cands = own or cands
     if len(cands) <= 1:
         return cands[0] if cands else None
     if seg.spec.steering is Steering.cheapest:

@@ -75,9 +75,12 @@ class Model(JourneyContext):
         for t in types:
             tt = self.scenario.transactions[t]
             opts = []
+            neighbours = set(self.scenario.branches[seg.branch].neighbours) \
+                if seg.branch in self.scenario.branches else set()
             for ch_name in tt.service:
                 ch = self.channels[ch_name]
-                if seg.branch and ch.spec.branch not in ("", seg.branch):
+                neighbour = bool(seg.branch) and ch.spec.branch in neighbours
+                if seg.branch and ch.spec.branch not in ("", seg.branch) and not neighbour:
                     continue  # another branch's counter or kiosk
                 success = success_probability(self.scenario, seg, t, ch_name)
                 service = base_service[(ch_name, t)]
@@ -87,7 +90,7 @@ class Model(JourneyContext):
                            - ch.spec.effort)
                 cost = unit_cost(ch.spec, tt.service[ch_name])
                 opts.append(Option(ch, utility, service, success,
-                                   ch.spec.ivr_completion.get(t, 0.0), cost))
+                                   ch.spec.ivr_completion.get(t, 0.0), cost, neighbour))
             state.options[t] = opts
             state.self_service_eligible[t] = any(o.channel.self_service or o.ivr_completion > 0
                                                  for o in opts)
