@@ -279,6 +279,10 @@ def expand_network(scenario: Scenario) -> Scenario:
             mine.promotion_uplift = _per_branch(seg.promotion_uplift, name, branch.neighbours,
                                                 template_names)
             segments[branch_segment(s, name)] = mine
+    for name in net.channels:  # a shared channel serves a network segment's every branch
+        shared = channels[name]
+        shared.priority_segments = [branch_segment(s, b) for s in shared.priority_segments
+                                    for b in net.branches if branch_segment(s, b) in segments]
     net.channels, net.lobby_guides, net.segments = channels, guides, segments
     for tt in net.transactions.values():
         tt.service = _copies(tt.service, copies)

@@ -215,3 +215,11 @@ def test_a_closed_branch_sends_its_customers_to_its_neighbour_and_online_losing_
         at_central = sum(v["served.central/teller"] + v["served.central/kiosk"] for v in riverside)
         online = sum(v["served.online_banking"] for v in riverside)
         assert completed > 0 and at_central + online == completed and at_central > 0
+
+
+def test_a_shared_channels_priority_segments_are_every_branchs_copies() -> None:
+    raw = compose_unexpanded(sim.paths.conf_dir() / "scenario" / "bank_network.yaml")
+    raw.channels["online_banking"].priority_segments = ["premier"]
+    expanded = expand_network(raw)
+    assert expanded.channels["online_banking"].priority_segments == [
+        "premier/central", "premier/riverside", "premier/hilltop"]
