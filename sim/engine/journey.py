@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from functools import partial
 from typing import Any, Generator, Optional
 
 import simpy
 
 from sim.engine.context import JourneyContext, Option, SegmentState, choose
 from sim.engine.metrics import ChannelStats, JourneyStats
+from sim.engine.pool import ServerPool, Ticket
 from sim.scenario import MINUTES_PER_HOUR, ChannelKind
 
 NAN = math.nan  # a time the visit never reached (no queue, no service)
@@ -233,6 +235,17 @@ def _online_visit(m: JourneyContext, option: Option, stats: ChannelStats) -> Vis
     return _finish_service(m, option, stats, hour), 0.0, None, began
 
 
+GAVE_UP = object()  # a ticket's value when its customer's patience ran out first
+
+
+def _give_up(pool: ServerPool, ticket: Ticket, _: simpy.Event) -> None:
+    """Patience ran out: if the ticket is still waiting, it leaves the queue and its event
+    succeeds with GAVE_UP (the customer resumes as abandoned); a served ticket is left."""
+    if not ticket.event.triggered:
+        pool.leave_queue(ticket)
+        ticket.event.succeed(GAVE_UP)
+
+
 def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: list[Option],
                  tried: set, stats: ChannelStats, can_switch: bool,
                  times: Optional[list[Any]] = None) -> Visit:
@@ -272,9 +285,10 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
             if seg.patience_factors:
                 factors = seg.patience_factors
                 patience *= factors[int(joined // seg.patience_slot) % len(factors)]
-            yield ticket.event | env.timeout(patience)
-            if not ticket.event.triggered:
-                pool.leave_queue(ticket)
+            # patience as a timeout whose callback withdraws a ticket still waiting (no
+            # Condition event per queued customer: the customer waits on the ticket alone)
+            env.timeout(patience).callbacks.append(partial(_give_up, pool, ticket))
+            if (yield ticket.event) is GAVE_UP:
                 wait = env.now - joined
                 stats.record_wait(wait, hour, served=False)
                 stats.count("abandoned", hour)
