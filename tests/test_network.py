@@ -223,3 +223,13 @@ def test_a_shared_channels_priority_segments_are_every_branchs_copies() -> None:
     expanded = expand_network(raw)
     assert expanded.channels["online_banking"].priority_segments == [
         "premier/central", "premier/riverside", "premier/hilltop"]
+
+
+def test_a_networks_files_rank_its_branches_and_plot_diversion_against_kiosks(
+        tmp_path: Path) -> None:
+    result = sim.simulate(sim.load_scenario("bank_network"), replications=2, seed=1)
+    out = result.write(tmp_path)
+    for figure in ("branches.png", "diversion_by_kiosks.png", "wait_by_hour.png"):
+        assert (out / figure).stat().st_size > 10_000, figure
+    header = (out / "branches.csv").read_text().splitlines()[0]
+    assert header == "branch,region,kpi,mean,ci_low,ci_high"
