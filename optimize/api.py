@@ -92,7 +92,8 @@ class PlanResult:
         """staffing, promotion and kiosks (and frontier) as pandas DataFrames."""
         import pandas as pd
 
-        tables = {"staffing": pd.DataFrame(staffing_rows(self.plan, self.data, self.checked)),
+        staffing = staffing_rows(self.plan, self.data, self.checked, self.scenario)
+        tables = {"staffing": pd.DataFrame(staffing),
                   "promotion": pd.DataFrame(promotion_rows(self.plan, self.data)),
                   "kiosks": pd.DataFrame(kiosk_rows(self.plan, self.data, self.scenario))}
         if self.frontier:
@@ -105,7 +106,7 @@ class PlanResult:
         out.mkdir(parents=True, exist_ok=True)
         if self.frontier:
             write_frontier(self.frontier, out, self.run.plots)
-        staffing = staffing_rows(self.plan, self.data, self.checked)
+        staffing = staffing_rows(self.plan, self.data, self.checked, self.scenario)
         promotion = promotion_rows(self.plan, self.data)
         write_json(out / "plan.json", self.to_dict())
         write_csv(out / "staffing.csv", staffing, STAFFING_COLUMNS)

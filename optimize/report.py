@@ -13,7 +13,7 @@ from sim.experiment import Estimate
 from sim.plots import new_figure, save_figure
 from sim.scenario import Scenario
 
-STAFFING_COLUMNS = ("channel", "kind", "slot", "arrival_rate", "mean_service_minutes", "staff",
+STAFFING_COLUMNS = ("channel", "branch", "kind", "slot", "arrival_rate", "mean_service_minutes", "staff",
                     "required_staff", "target_wait_minutes", "target_share",
                     "service_level_predicted", "service_level_simulated",
                     "service_level_ci_low", "service_level_ci_high")
@@ -60,16 +60,18 @@ def plan_summary(plan: Plan, check: Optional[Check], refinements: int = 0,
     }
 
 
-def staffing_rows(plan: Plan, data: PlanningData, check: Optional[Check] = None
-                  ) -> list[dict[str, Any]]:
+def staffing_rows(plan: Plan, data: PlanningData, check: Optional[Check] = None,
+                  scenario: Optional[Scenario] = None) -> list[dict[str, Any]]:
     """Rates per minute after diversion, staff in the plan and the queueing minimum; the
-    service level the formula predicts for each slot and, with a check, the simulated one."""
+    service level the formula predicts for each slot and, with a check, the simulated one;
+    ``branch``: the channel's branch in ``scenario`` (a network's), "" for a shared one."""
     nan = Estimate(math.nan, math.nan, math.nan, 0)
     rows = []
     for s in data.staffed:
         key = (s.channel, s.slot)
         simulated = check.hourly_service_level.get(key, nan) if check is not None else nan
-        rows.append({"channel": s.channel, "kind": s.kind.value, "slot": s.slot,
+        branch = scenario.channels[s.channel].branch if scenario is not None else ""
+        rows.append({"channel": s.channel, "branch": branch, "kind": s.kind.value, "slot": s.slot,
                      "arrival_rate": plan.rate[key],
                      "mean_service_minutes": s.mean_service_minutes,
                      "staff": plan.staff[key], "required_staff": plan.required[key],

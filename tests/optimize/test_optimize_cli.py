@@ -28,7 +28,8 @@ def test_a_plan_is_written_and_its_simulated_diversion_is_within_3_points(tmp_pa
     assert set(plan["service_levels"]["teller"]["simulated"]) == {"mean", "ci_low", "ci_high"}
     with open(tmp_path / "staffing.csv") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["channel", "kind", "slot", "arrival_rate", "mean_service_minutes",
+    assert list(rows[0]) == ["channel", "branch", "kind", "slot", "arrival_rate",
+                             "mean_service_minutes",
                              "staff", "required_staff", "target_wait_minutes", "target_share",
                              "service_level_predicted", "service_level_simulated",
                              "service_level_ci_low", "service_level_ci_high"]
