@@ -17,30 +17,18 @@ Targets (the issue's): under 3 s from Run to the table, under 0.5 s when cached.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
+from tests.webapp.server import CHROMIUM, CHROMIUM_FLAGS, running_app  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TABLE = "table"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:
@@ -54,23 +42,12 @@ def main() -> None:
                      plots=False)
     alone = time.perf_counter() - began
 
-    port = free_port()
-    workdir = Path(tempfile.mkdtemp())
-    server = subprocess.Popen([sys.executable, "-m", "webapp", "--server.port", str(port)],
-                              cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_app(sys.executable, Path(tempfile.mkdtemp()), ROOT) as url:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                 args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 3200})
             address = f"{url}/?scenario=bank_branch&set=channels.kiosk.servers%3D0"
             began = time.perf_counter()
@@ -103,9 +80,6 @@ def main() -> None:
                     time.sleep(1.5)
                 page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     print(f"sim.simulate of both runs alone (10 replications each): {alone:.2f} s")
     print(f"page load to the Run button: {load:.2f} s")
     print(f"Run to the KPI table: {fresh:.2f} s (target 3 s); {fresh / alone:.2f}x the "

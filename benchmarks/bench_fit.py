@@ -1,5 +1,6 @@
-"""Fitting a scenario to a month of contacts: a 31-day contact centre (about 40,000
-contacts) is simulated with a trace, written in the Technion call-centre layout and fitted
+"""Fitting a scenario to a month of contacts: 31 days of the round-trip test's contact
+centre (``tests/fitting/test_round_trip.py``: an 11-hour day, about 40,000 contacts in
+all) are simulated with a trace, written in the Technion call-centre layout and fitted
 with sim.fit_scenario; prints the read-and-fit time, its ratio to pandas merely parsing
 the same file (a baseline in the same script, so the figure does not depend on how busy
 the shared machine is), and what was recovered.
@@ -11,40 +12,23 @@ The issue's budget is 20 s for a 31-day log of about 40,000 contacts on this mac
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-import sim
-from sim.logs import read_log, write_technion
-from sim.scenario import (
-    Arrivals,
-    Channel,
-    ChannelKind,
-    Distribution,
-    DistributionKind,
-    Scenario,
-    Segment,
-    Switching,
-    TransactionType,
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sim  # noqa: E402
+from sim.logs import read_log, write_technion  # noqa: E402
+from tests.fitting.test_round_trip import (  # noqa: E402
+    AGENTS,
+    PATIENCE_MEAN,
+    SERVICE_MEAN,
+    centre,
 )
-
-RATES, AGENTS = [4.5, 6.5, 6.5, 4.5], [14.0, 20.0, 20.0, 14.0]  # per minute; agents, hourly
-
-
-def centre() -> Scenario:
-    """A 4-hour contact centre: gamma service (mean 3, cv 0.8), exponential patience (4)."""
-    return Scenario(
-        name="centre", open_hour=8, close_hour=12,
-        channels={"hotline": Channel(kind=ChannelKind.hotline, schedule=list(AGENTS))},
-        transactions={"call": TransactionType(service={"hotline": Distribution(
-            kind=DistributionKind.gamma, mean_minutes=3.0, cv=0.8)})},
-        segments={"callers": Segment(
-            arrivals=Arrivals(rate_per_minute=list(RATES), slot_minutes=60.0), mix={"call": 1.0},
-            patience=Distribution(kind=DistributionKind.exponential, mean_minutes=4.0))},
-        switching=Switching(enabled=False))
 
 
 def main() -> None:
@@ -65,10 +49,10 @@ def main() -> None:
     print(f"agents per hour: {report['agents']['per_interval']}   (simulated {AGENTS})")
     patience = report["patience"]["exponential"]["mean_minutes"]
     print(f"patience mean: {patience['value']:.2f} min [{patience['ci_low']:.2f}, "
-          f"{patience['ci_high']:.2f}]   (simulated 4.00)")
+          f"{patience['ci_high']:.2f}]   (simulated {PATIENCE_MEAN:.2f})")
     service = report["service"]["call"]["gamma"]["mean_minutes"]
     print(f"service mean: {service['value']:.3f} min [{service['ci_low']:.3f}, "
-          f"{service['ci_high']:.3f}]   (simulated 3.000)")
+          f"{service['ci_high']:.3f}]   (simulated {SERVICE_MEAN:.3f})")
 
 
 if __name__ == "__main__":

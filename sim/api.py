@@ -357,7 +357,7 @@ def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "c
                 f"not a channel of the scenario ({', '.join(scenario.channels)})")
     contacts = read_log(log, format=format, columns=columns, interval_minutes=interval_minutes,
                         open_hour=open_hour, config="compare").contacts
-    contacts = channel_contacts(contacts, channel or "", "compare.channel")
+    contacts = channel_contacts(contacts, channel, "compare.channel")
     if days:
         contacts = contacts[contacts["date"].isin(list(days))]
     if contacts.empty:
@@ -375,7 +375,7 @@ def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "c
                   TRACE_COLUMNS)
         simulated = read_log(trace, format="trace", interval_minutes=interval_minutes,
                              open_hour=scenario.open_hour).contacts
-    simulated = channel_contacts(simulated, channel or "", "compare.channel")
+    simulated = channel_contacts(simulated, channel, "compare.channel")
     thresholds = sorted({t for c in scenario.channels.values()
                          for t in c.service_level_thresholds})
     origin = scenario.open_hour * 60.0

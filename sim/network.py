@@ -62,11 +62,6 @@ def branch_segment(segment: str, branch: str) -> str:
     return f"{segment}{SEPARATOR}{branch}"
 
 
-def is_network(scenario: Scenario) -> bool:
-    """Whether the scenario has branches (expanded or not)."""
-    return bool(scenario.branches or scenario.branch_table or scenario.branch_templates)
-
-
 def table_path(text: str) -> Path:
     """A branch table's file: as given (absolute, or from where the app runs), else under
     the shipped configs (``conf/``), where a shipped network keeps its table."""

@@ -18,7 +18,6 @@ from typing import Any
 
 from sim.experiment import ExperimentResult, estimate
 from sim.kpis import ReplicationResult, ratio
-from sim.network import SEPARATOR
 from sim.scenario import STAFFED_KINDS, ChannelKind, Scenario
 
 BRANCH_KPIS = ("completed", "lost", "diversion_rate", "counter_wait_mean",
@@ -29,44 +28,55 @@ SHARE = (0.0, 1.0)  # the intervals are clipped to what a KPI can be
 BOUNDS = {"completed": (0.0, math.inf), "lost": (0.0, math.inf),
           "counter_wait_mean": (0.0, math.inf)}
 # (kpi, channel KPI, weight) of the staffed channels' means
-COUNTER = (("counter_wait_mean", "wait_mean", "joined"),
-           ("counter_service_level", "service_level", "joined"),
-           ("counter_abandon_rate", "abandon_rate", "joined"),
-           ("counter_utilisation", "utilisation", "mean_servers"))
+COUNTER: tuple[tuple[str, str, str], ...] = (("counter_wait_mean", "wait_mean", "joined"),
+                                              ("counter_service_level", "service_level", "joined"),
+                                              ("counter_abandon_rate", "abandon_rate", "joined"),
+                                              ("counter_utilisation", "utilisation", "mean_servers"))
+
+
+KIOSK: tuple[tuple[str, str, str], ...] = (("kiosk_utilisation", "utilisation", "mean_servers"),)
+SUMS = ("completed", "lost", "self_service", "kiosk_utilisation", "kiosk_utilisation:w",
+        *(k for k, _, _ in COUNTER), *(f"{k}:w" for k, _, _ in COUNTER))
+
+
+def _branch_sums(scenario: Scenario, rep: ReplicationResult) -> dict[str, dict[str, float]]:
+    """Each branch's counts and weighted sums in one replication, in one pass over the
+    segments and the channels (``_kpis`` divides)."""
+    out = {b: dict.fromkeys(SUMS, 0.0) for b in scenario.branches}
+    for name, values in rep.segments.items():
+        sums = out.get(scenario.segments[name].branch)
+        if sums is None:
+            continue
+        completed, rate = values["completed"], values["diversion_rate"]
+        sums["completed"] += completed
+        sums["lost"] += values["lost"]
+        sums["self_service"] += 0.0 if math.isnan(rate) else rate * completed
+    for name, channel in scenario.channels.items():
+        sums = out.get(channel.branch)
+        if sums is None:
+            continue
+        values = rep.channels[name]
+        if channel.kind in STAFFED_KINDS:
+            means = COUNTER
+        elif channel.kind is ChannelKind.kiosk:
+            means = KIOSK
+        else:
+            continue
+        for key, kpi, weight in means:
+            w, v = values[weight], values[kpi]
+            if w > 0 and not math.isnan(v):
+                sums[key] += v * w
+                sums[f"{key}:w"] += w
+    return out
+
+
+def _added(per_branch: dict[str, dict[str, float]], branches: list[str]) -> dict[str, float]:
+    return {k: sum(per_branch[b][k] for b in branches) for k in SUMS}
 
 
 def _sums(scenario: Scenario, rep: ReplicationResult, branches: list[str]) -> dict[str, float]:
     """Counts and weighted sums over ``branches`` in one replication (``_kpis`` divides)."""
-    wanted = set(branches)
-    out = dict.fromkeys(("completed", "lost", "self_service"), 0.0)
-    for name, values in rep.segments.items():
-        home = scenario.segments[name].branch
-        if home not in wanted:
-            continue
-        completed = values["completed"]
-        out["completed"] += completed
-        out["lost"] += values["lost"]
-        rate = values["diversion_rate"]
-        out["self_service"] += 0.0 if math.isnan(rate) else rate * completed
-    for key, _, _ in COUNTER:
-        out[key], out[f"{key}:w"] = 0.0, 0.0
-    out["kiosk_utilisation"], out["kiosk_utilisation:w"] = 0.0, 0.0
-    for name, channel in scenario.channels.items():
-        if channel.branch not in wanted:
-            continue
-        values = rep.channels[name]
-        if channel.kind in STAFFED_KINDS:
-            for key, kpi, weight in COUNTER:
-                w, v = values[weight], values[kpi]
-                if w > 0 and not math.isnan(v):
-                    out[key] += v * w
-                    out[f"{key}:w"] += w
-        elif channel.kind is ChannelKind.kiosk:
-            w, v = values["mean_servers"], values["utilisation"]
-            if w > 0 and not math.isnan(v):
-                out["kiosk_utilisation"] += v * w
-                out["kiosk_utilisation:w"] += w
-    return out
+    return _added(_branch_sums(scenario, rep), branches)
 
 
 def _kpis(sums: dict[str, float]) -> dict[str, float]:
@@ -77,11 +87,16 @@ def _kpis(sums: dict[str, float]) -> dict[str, float]:
     return kpis
 
 
-def _estimates(result: ExperimentResult, branches: list[str]) -> dict[str, dict[str, float]]:
-    scenario = result.scenario
-    per_rep = [_kpis(_sums(scenario, rep, branches)) for rep in result.replications]
-    return {kpi: estimate((r[kpi] for r in per_rep), bounds=BOUNDS.get(kpi, SHARE)).as_dict()
+def _estimates(per_rep: list[dict[str, dict[str, float]]], branches: list[str]
+               ) -> dict[str, dict[str, float]]:
+    """The KPIs of ``branches`` together, over the replications' branch sums."""
+    kpis = [_kpis(_added(per_branch, branches)) for per_branch in per_rep]
+    return {kpi: estimate((k[kpi] for k in kpis), bounds=BOUNDS.get(kpi, SHARE)).as_dict()
             for kpi in BRANCH_KPIS}
+
+
+def _per_replication(result: ExperimentResult) -> list[dict[str, dict[str, float]]]:
+    return [_branch_sums(result.scenario, rep) for rep in result.replications]
 
 
 def regions(scenario: Scenario) -> dict[str, list[str]]:
@@ -95,8 +110,9 @@ def regions(scenario: Scenario) -> dict[str, list[str]]:
 def branch_rows(result: ExperimentResult) -> list[dict[str, Any]]:
     """branches.csv: one row per branch and KPI (BRANCH_COLUMNS)."""
     rows = []
+    per_rep = _per_replication(result)
     for name, branch in result.scenario.branches.items():
-        for kpi, est in _estimates(result, [name]).items():
+        for kpi, est in _estimates(per_rep, [name]).items():
             rows.append({"branch": name, "region": branch.region, "kpi": kpi, **est})
     return rows
 
@@ -105,10 +121,11 @@ def network_summary(result: ExperimentResult) -> dict[str, Any]:
     """summary.json's ``network``: the branches' count, each region's KPIs and the whole
     network's (the same KPIs as branches.csv)."""
     scenario = result.scenario
+    per_rep = _per_replication(result)
     return {"branches": len(scenario.branches),
-            "regions": {region or "(none)": _estimates(result, names)
+            "regions": {region or "(none)": _estimates(per_rep, names)
                         for region, names in regions(scenario).items()},
-            "total": _estimates(result, list(scenario.branches))}
+            "total": _estimates(per_rep, list(scenario.branches))}
 
 
 def worst_branches(rows: list[dict[str, Any]], kpi: str = "counter_wait_mean", n: int = 10
@@ -135,5 +152,5 @@ def network_text(result: ExperimentResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["BRANCH_COLUMNS", "BRANCH_KPIS", "SEPARATOR", "branch_rows", "network_summary",
-           "network_text", "regions", "worst_branches"]
+__all__ = ["BRANCH_COLUMNS", "BRANCH_KPIS", "branch_rows", "network_summary", "network_text",
+           "regions", "worst_branches"]

@@ -15,7 +15,7 @@ import sim.arrivals
 import sim.paths
 from sim.network import branch_channel, branch_segment, expand_network
 from sim.results import summary
-from sim.scenario import Branch, LobbyGuide, Scenario
+from sim.scenario import SELF_SERVICE_KINDS, Branch, LobbyGuide, Scenario
 
 SHARED_PARTS = ("replications", "seed", "horizon_minutes", "warmup_minutes", "confidence",
                 "kpis", "channels", "segments")
@@ -143,7 +143,7 @@ def test_a_branch_that_shares_nothing_with_another_is_untouched_by_its_kiosks() 
 
 
 def test_more_kiosks_at_a_branch_do_not_lengthen_its_teller_waits_beyond_noise() -> None:
-    from webapp.paired import paired_difference
+    from sim.experiment import estimate
 
     def waits(kiosks: int) -> list[float]:
         raw = compose_unexpanded(sim.paths.conf_dir() / "scenario" / "bank_network.yaml")
@@ -152,7 +152,8 @@ def test_more_kiosks_at_a_branch_do_not_lengthen_its_teller_waits_beyond_noise()
         result = sim.simulate(scenario, replications=20, seed=4, plots=False).experiment
         return [r.channels["riverside/teller"]["wait_mean"] for r in result.replications]
 
-    mean, low, high = paired_difference(waits(1), waits(4))
+    paired = estimate(four - one for one, four in zip(waits(1), waits(4)))  # same seeds
+    mean, low, high = paired.mean, paired.ci_low, paired.ci_high
     assert low <= 0.0, (mean, low, high)  # not raised beyond noise
     assert mean < 0  # and here, shorter
 
@@ -233,3 +234,22 @@ def test_a_networks_files_rank_its_branches_and_plot_diversion_against_kiosks(
         assert (out / figure).stat().st_size > 10_000, figure
     header = (out / "branches.csv").read_text().splitlines()[0]
     assert header == "branch,region,kpi,mean,ci_low,ci_high"
+
+
+def test_a_branchs_diversion_is_its_customers_self_service_completions_over_all(
+        network_run: sim.SimulationResult) -> None:
+    """Counted independently of the engine's diversion: in each replication, the branch's
+    segments' journeys completed on a kiosk or online (their served.<channel> counts) over
+    all they completed; the table's mean is the mean of those ratios."""
+    result = network_run.experiment
+    scenario = result.scenario
+    self_service = [n for n, c in scenario.channels.items() if c.kind in SELF_SERVICE_KINDS]
+    table = network_run.tables()["branches"].set_index(["branch", "kpi"])["mean"]
+    for branch in scenario.branches:
+        ratios = []
+        for rep in result.replications:
+            mine = [v for name, v in rep.segments.items()
+                    if scenario.segments[name].branch == branch]
+            done = sum(v["completed"] for v in mine)
+            ratios.append(sum(v[f"served.{c}"] for v in mine for c in self_service) / done)
+        assert table[(branch, "diversion_rate")] == pytest.approx(sum(ratios) / len(ratios))

@@ -5,15 +5,13 @@ and the web app starts from it."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import venv
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.webapp.server import running_app
 
 
 def test_the_wheel_installed_in_a_fresh_venv_runs_the_default_scenario_from_an_empty_folder(
@@ -65,30 +63,5 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_the_default_scenario_from_an_e
                               text=True, timeout=600)
     assert rendered.returncode == 0, rendered.stderr
     assert str(env) in rendered.stdout and rendered.stdout.strip().endswith("What if")
-    port = free_port()
-    server = subprocess.Popen([str(python), "-m", "webapp", "--server.port", str(port)],
-                              cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        assert serves(f"http://127.0.0.1:{port}/_stcore/health", server)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serves(url: str, server: subprocess.Popen[bytes], tries: int = 600) -> bool:
-    """True once ``url`` answers 200 (False if the server exits first)."""
-    for _ in range(tries):
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                return bool(answer.status == 200)
-        except OSError:
-            if server.poll() is not None:
-                return False
-            time.sleep(0.1)
-    return False
+    with running_app(str(python), elsewhere) as url:  # and it serves, from the wheel
+        assert url.startswith("http://127.0.0.1:")

@@ -6,13 +6,13 @@ cancels); ``significant`` only when it excludes 0."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.special import stdtrit
+
+from sim.experiment import estimate
 
 LEVEL = 0.95
 # the headline KPIs: (scope, kpi, label); a channel's scope is its name
@@ -60,18 +60,13 @@ class PairedDifference:
 
 def paired_difference(baseline: ArrayLike, what_if: ArrayLike, level: float = LEVEL
                       ) -> tuple[float, float, float]:
-    """(mean difference, low, high) of what_if - baseline, replication by replication
-    (NaN pairs left out); the interval is degenerate (low = high) for identical runs and
-    NaN with fewer than two pairs."""
+    """(mean difference, low, high) of what_if - baseline, replication by replication:
+    the simulator's Student-t estimate (``sim.experiment.estimate``) of the differences,
+    NaN pairs left out; degenerate (low = high) for identical runs, NaN with fewer than
+    two pairs."""
     d = np.asarray(what_if, float) - np.asarray(baseline, float)
-    d = d[~np.isnan(d)]
-    if d.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(d.mean())
-    if d.size < 2:
-        return mean, math.nan, math.nan
-    half = float(stdtrit(d.size - 1, 0.5 + level / 2)) * float(d.std(ddof=1)) / math.sqrt(d.size)
-    return mean, mean - half, mean + half
+    diff = estimate(d.tolist(), confidence=level)
+    return diff.mean, diff.ci_low, diff.ci_high
 
 
 def headline(baseline: pd.DataFrame, what_if: pd.DataFrame, staffed: list[str],

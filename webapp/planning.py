@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Optional
 
 import optimize
@@ -65,8 +66,9 @@ class PlanQuestion:
                 "segment_caps": dict(self.segment_caps), "max_staff": dict(self.max_staff),
                 "check_replications": self.check_replications}
 
+    @cached_property
     def scenario(self) -> Scenario:
-        """The scenario, loaded and validated."""
+        """The scenario, loaded and validated once (the key and the solve both read it)."""
         return sim.load_scenario(self.source)
 
     def run(self, scenario: Scenario) -> RunSettings:
@@ -78,7 +80,7 @@ class PlanQuestion:
         settings validated first, so a bad one is its one line before any work)."""
         from optimize.validate import validate_settings
 
-        scenario = self.scenario()
+        scenario = self.scenario
         run = self.run(scenario)
         settings = solve_settings(self.settings())
         validate_settings(settings, scenario, run)
@@ -98,7 +100,7 @@ def solve_settings(keywords: dict[str, Any]) -> OptimizeSettings:
 def answer(question: PlanQuestion, progress: Progress) -> optimize.PlanResult:
     """Solve (and check by simulation); NoPlan carries its one-line explanation."""
     progress.update(0, 1, "solving and checking")
-    scenario = question.scenario()
+    scenario = question.scenario
     result = optimize.solve(scenario, run=question.run(scenario), **question.settings())
     progress.update(1, 1, "done")
     return result

@@ -16,6 +16,7 @@ import pandas as pd
 import sim
 from sim.months.model import MonthsResult
 from sim.months.results import monthly_table
+from sim.scenario import Scenario
 from webapp.jobs import Progress
 
 FITTED_DIR = Path("outputs") / "app" / "fitted"  # scenarios saved for the What-if page
@@ -68,22 +69,20 @@ def save_fitted(fit: sim.FitResult, name: str) -> Path:
     return target
 
 
-def months_run(source: str, overrides: tuple[str, ...], months: int, customers: int,
-               replications: int, seed: int, progress: Progress) -> MonthsResult:
-    """A months run of the scenario with the calendar's overrides."""
-    scenario = sim.load_scenario(source, overrides)
+def months_run(scenario: Scenario, months: int, customers: int, replications: int, seed: int,
+               progress: Progress) -> MonthsResult:
+    """A months run of the scenario (its calendar's changes in it)."""
     return sim.simulate_months(scenario, months=months, customers=customers,
                                replications=replications, seed=seed,
                                on_month=lambda done, total: progress.update(done, total, "months"))
 
 
-def months_key(source: str, overrides: tuple[str, ...], months: int, customers: int,
-               replications: int, seed: int) -> str:
-    """The config hash of a months run (as ``run.mode=months`` computes it)."""
+def months_key(scenario: Scenario, months: int, customers: int, replications: int,
+               seed: int) -> str:
+    """The config hash of that months run (as ``run.mode=months`` computes it)."""
     from sim.results import config_hash
     from sim.scenario import Mode, RunSettings, opening_minutes
 
-    scenario = sim.load_scenario(source, overrides)
     return config_hash(scenario, RunSettings(
         mode=Mode.months, months=months, customers=customers, replications=replications,
         seed=seed, plots=False, horizon_minutes=opening_minutes(scenario)))

@@ -5,6 +5,7 @@ compared replication by replication (``webapp.paired``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Union
 
@@ -36,13 +37,15 @@ class WhatIfQuestion:
     replications: int = 10
     seed: int = 42
 
+    @cached_property
     def scenarios(self) -> tuple[Scenario, Scenario]:
-        """(baseline, what-if), loaded and validated; ScenarioError names a bad lever."""
+        """(baseline, what-if), loaded and validated once (the key and the run both read
+        them); ScenarioError names a bad lever."""
         return sim.load_scenario(self.source), sim.load_scenario(self.source, self.overrides)
 
     def key(self) -> str:
         """The question's cache key: the config hashes of the two runs."""
-        baseline, what_if = self.scenarios()
+        baseline, what_if = self.scenarios
         return "what-if:" + ":".join(
             config_hash(s, make_run_settings(s, self.replications, self.seed, None, 0.0, 1,
                                              plots=False)) for s in (baseline, what_if))
@@ -70,7 +73,7 @@ class WhatIfAnswer:
 
 def answer(question: WhatIfQuestion, progress: Progress) -> WhatIfAnswer:
     """Simulate both runs (progress: replications of the two), then compare them."""
-    baseline, what_if = question.scenarios()
+    baseline, what_if = question.scenarios
     total = 2 * question.replications
 
     def runs(offset: int, label: str) -> Any:

@@ -60,6 +60,7 @@ class SegmentState:
     type_shares: list[float]
     options: dict[str, list[Option]] = field(default_factory=dict)
     self_service_eligible: dict[str, bool] = field(default_factory=dict)
+    has_neighbours: bool = False  # some option is a neighbouring branch's (a network)
 
     def draw_type(self) -> str:
         """The transaction type of a new arrival, drawn from the segment's mix (without a
@@ -81,7 +82,7 @@ def choose(seg: SegmentState, options: list[Option], tried: set[ChannelState],
     cands = [o for o in options
              if o.channel not in tried and o.channel.is_open()
              and (o.channel.staffed or not staffed_only)]
-    if not tried and any(o.neighbour for o in cands):  # a first choice: own and shared first
+    if seg.has_neighbours and not tried and any(o.neighbour for o in cands):  # own first
         own = [o for o in cands if not o.neighbour]
         cands = own or cands
     if len(cands) <= 1:

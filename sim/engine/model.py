@@ -92,6 +92,7 @@ class Model(JourneyContext):
                 opts.append(Option(ch, utility, service, success,
                                    ch.spec.ivr_completion.get(t, 0.0), cost, neighbour))
             state.options[t] = opts
+            state.has_neighbours = state.has_neighbours or any(o.neighbour for o in opts)
             state.self_service_eligible[t] = any(o.channel.self_service or o.ivr_completion > 0
                                                  for o in opts)
         self._apply_campaigns(name, state)

@@ -125,7 +125,7 @@ def validate_fit_settings(settings: FitSettings, node: str = "fit") -> None:
             "a confidence level lies in (0, 1)")
 
 
-def channel_contacts(contacts: pd.DataFrame, channel: str, path: str) -> pd.DataFrame:
+def channel_contacts(contacts: pd.DataFrame, channel: Optional[str], path: str) -> pd.DataFrame:
     """The contacts of one channel: all of a log that has one channel, else those of
     ``channel`` (ScenarioError naming ``path`` and the log's channels if it has none)."""
     channels = sorted(contacts["channel"].unique())
@@ -288,7 +288,7 @@ def fit_contacts(contacts: pd.DataFrame, settings: FitSettings,
     validate_fit_settings(settings)
     if roster is None and settings.roster:
         roster = read_roster(settings.roster)
-    contacts = channel_contacts(contacts, settings.channel or "", "fit.channel")
+    contacts = channel_contacts(contacts, settings.channel, "fit.channel")
     name = settings.channel or str(contacts["channel"].iloc[0])
     frame = contacts[contacts["date"].isin(settings.days)] if settings.days else contacts
     require(len(frame) > 0, "fit.days", settings.days, "no contact of the log is on these days")

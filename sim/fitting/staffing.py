@@ -10,24 +10,23 @@ from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from sim.estimators import estimate_agents_from_activity, measure_agent_activity
 from sim.estimators.grid import interval_edges
+from sim.experiment import estimate
 from sim.logs.roster import Roster
 from sim.logs.table import SERVED
 from sim.validate import require
 
 
 def _day_interval(per_day: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mean, low, high) over the days (rows): Student's t interval of the mean; the mean
-    alone (low = high) with one day."""
-    mean = per_day.mean(axis=0)
-    days = per_day.shape[0]
-    if days < 2:
-        return mean, mean.copy(), mean.copy()
-    half = float(stdtrit(days - 1, 0.5 + level / 2.0)) * per_day.std(axis=0, ddof=1) / math.sqrt(days)
-    return mean, np.maximum(mean - half, 0.0), mean + half
+    """(mean, low, high) over the days (rows), interval by interval: the simulator's
+    Student-t estimate of a mean (``sim.experiment.estimate``), not below 0 agents; no
+    interval (NaN) from one day."""
+    estimates = [estimate(column.tolist(), confidence=level, bounds=(0.0, math.inf))
+                 for column in per_day.T]
+    return (np.array([e.mean for e in estimates]), np.array([e.ci_low for e in estimates]),
+            np.array([e.ci_high for e in estimates]))
 
 
 def agents_from_activity(frame: pd.DataFrame, queued: pd.DataFrame, origin: float,

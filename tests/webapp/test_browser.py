@@ -5,12 +5,7 @@ headline table, and check its numbers against ``sim.simulate`` for the same sett
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,44 +13,17 @@ import pytest
 
 import sim
 from tests.conftest import ROOT
+from tests.webapp.server import CHROMIUM, CHROMIUM_FLAGS, running_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium: apt-get install chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served on a free port from an empty folder, until the tests end."""
-    port = free_port()
-    folder = tmp_path_factory.mktemp("app")
-    server = subprocess.Popen([sys.executable, "-m", "webapp", "--server.port", str(port)],
-                              cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):  # the server answers its health check once it is up
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None:
-                    message = server.stderr.read().decode() if server.stderr else ""
-                    raise RuntimeError(f"the app did not start: {message}") from None
-                time.sleep(0.1)
+    with running_app(sys.executable, tmp_path_factory.mktemp("app"), ROOT) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def headline_cells(page: object) -> dict[str, list[str]]:
@@ -73,7 +41,7 @@ def test_what_if_runs_in_a_browser_and_shows_the_apis_numbers(app_url: str,
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url, timeout=120_000)  # What if is the first page, at /
         page.get_by_role("button", name="Run").click(timeout=120_000)

@@ -61,19 +61,19 @@ if not calendar.empty:
             if after[field] != before[field]:
                 overrides.append(f"campaigns.{after['campaign']}.{field}={int(after[field])}")
 try:
-    sim.load_scenario(source, overrides)
+    planned = sim.load_scenario(source, overrides)  # the scenario with its calendar
 except ScenarioError as error:
     st.error(one_line(error))
     st.stop()
 
-key = "months:" + months_key(source, tuple(overrides), months, customers, replications, seed)
+key = "months:" + months_key(planned, months, customers, replications, seed)
 pressed = st.button("Run", type="primary", key="months:run")
 if pressed:
     st.query_params["q"] = json.dumps({"source": source, "overrides": overrides, "months": months,
                                        "customers": customers, "replications": replications,
                                        "seed": seed})
-job = run_job(key, lambda progress: months_run(source, tuple(overrides), months, customers,
-                                               replications, seed, progress),
+job = run_job(key, lambda progress: months_run(planned, months, customers, replications, seed,
+                                               progress),
               pressed, "Simulating months")
 if job is None or job.state != "done":
     st.stop()
