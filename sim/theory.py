@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.bisection import smallest_int
 
 
@@ -104,24 +106,51 @@ def erlang_a_service_level(servers: int, arrival_rate: float, service_rate: floa
     """
     if servers <= 0:
         return 0.0
-    import numpy as np
-    from scipy.linalg import expm
-
     p = _erlang_a_states(servers, arrival_rate, service_rate, patience_rate, 1e-13)
     answered_now = sum(p[:servers])
-    waiting_states = len(p) - servers  # k = 0 .. len(p) - servers - 1 callers ahead
-    if waiting_states <= 0:
+    waiting = len(p) - servers  # k = 0 .. waiting - 1 callers ahead
+    if waiting <= 0:
         return answered_now
-    size = waiting_states + 2  # states k..., then answered, abandoned
-    answered, abandoned = waiting_states, waiting_states + 1
-    q = np.zeros((size, size))
-    for k in range(waiting_states):
-        advance = servers * service_rate + k * patience_rate
-        q[k, k - 1 if k > 0 else answered] = advance
-        q[k, abandoned] = patience_rate
-        q[k, k] = -(advance + patience_rate)
-    within = expm(q * target_minutes)[:waiting_states, answered]
-    return answered_now + float(np.dot(p[servers:], within))
+    return answered_now + float(np.dot(p[servers:], _answered_within(
+        waiting, servers * service_rate, patience_rate, target_minutes)))
+
+
+def _answered_within(waiting: int, service_capacity: float, patience_rate: float,
+                     target_minutes: float) -> np.ndarray:
+    """P(answered within ``target_minutes`` | k callers ahead), k = 0 .. ``waiting`` - 1:
+    the pure-death chain of ``erlang_a_service_level`` solved by uniformisation (the
+    transient law as a Poisson mixture of steps of its uniformised jump chain), exact to
+    the Poisson tail left out, 1e-13; each step is one pass over the states, so it costs
+    O(states x steps) where a matrix exponential costs O(states^3)."""
+    k = np.arange(waiting)
+    advance = service_capacity + k * patience_rate  # a service ends or a caller ahead leaves
+    out = advance + patience_rate  # ... or this caller's own patience runs out
+    uniform = float(out[-1])  # the fastest state's rate
+    stay, move = 1.0 - out / uniform, advance / uniform
+    mean_steps = uniform * target_minutes
+    steps = int(mean_steps + 12.0 * math.sqrt(mean_steps) + 30)  # Poisson tail < 1e-13
+    weight = math.exp(-mean_steps)
+    if weight == 0.0:  # e^-x underflows: start the weights from the Poisson mode instead
+        return _answered_within_log(stay, move, mean_steps, steps)
+    u = np.zeros(waiting)  # P(answered within n jumps | k ahead)
+    within = np.zeros(waiting)
+    for n in range(1, steps + 1):
+        u = stay * u + move * np.concatenate(([1.0], u[:-1]))
+        weight *= mean_steps / n
+        within += weight * u
+    return within
+
+
+def _answered_within_log(stay: np.ndarray, move: np.ndarray, mean_steps: float, steps: int
+                         ) -> np.ndarray:
+    """``_answered_within`` for many uniformised steps, with Poisson weights in logs."""
+    u = np.zeros(len(stay))
+    within = np.zeros(len(stay))
+    log_mean = math.log(mean_steps)
+    for n in range(1, steps + 1):
+        u = stay * u + move * np.concatenate(([1.0], u[:-1]))
+        within += math.exp(n * log_mean - mean_steps - math.lgamma(n + 1)) * u
+    return within
 
 
 def min_staff_erlang_a(arrival_rate: float, service_rate: float, patience_rate: float,
