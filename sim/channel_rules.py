@@ -1,11 +1,12 @@
 """Rules about a channel that the simulator and the optimiser both apply, written once so
 that a plan's predictions and the simulation of that plan cannot drift apart: servers over
-the day, installed machines, a channel's nominal service time, a segment's success on it
-and what one transaction costs there."""
+the day, installed machines, a channel's nominal service time, a segment's success on it,
+what one transaction costs there, and which branches' channels a network customer uses."""
 
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from sim.distributions import mean_minutes
 from sim.scenario import (
@@ -91,3 +92,20 @@ def unit_cost(spec: Channel, service: Distribution) -> float:
     time it takes, so a staffed channel paid by the hour is not mistaken for a free one."""
     hours = mean_minutes(service) / MINUTES_PER_HOUR
     return spec.cost_per_transaction + spec.cost_per_server_hour * hours
+
+
+OWN = "own"  # reach: a shared channel, or one of the customer's home branch
+NEIGHBOUR = "neighbour"  # reach: a neighbouring branch's, after a balk or an abandonment
+
+
+def reach(scenario: Scenario, segment: Segment, channel: Channel) -> Optional[str]:
+    """How a segment's customers reach a channel in a network: ``OWN`` for a shared
+    channel or one of their home branch's, ``NEIGHBOUR`` for a channel of a branch in
+    their branch's ``neighbours`` (used after a balk or an abandonment, or when their own
+    branch is closed), None for any other branch's.  Outside a network every channel is
+    ``OWN``.  The simulator builds its choice sets with it; the optimiser predicts loads
+    and promotes channels with it."""
+    if not segment.branch or channel.branch in ("", segment.branch):
+        return OWN
+    home = scenario.branches.get(segment.branch)
+    return NEIGHBOUR if home is not None and channel.branch in home.neighbours else None

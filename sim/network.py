@@ -62,6 +62,15 @@ def branch_segment(segment: str, branch: str) -> str:
     return f"{segment}{SEPARATOR}{branch}"
 
 
+def network_segment(scenario: Scenario, segment: str) -> str:
+    """The network segment one of its branch segments belongs to (``retail/north`` ->
+    ``retail``); a single site's segment is its own.  A network campaign's units are set
+    per network segment and reach each of its branches' customers alike."""
+    branch = scenario.segments[segment].branch if segment in scenario.segments else ""
+    suffix = f"{SEPARATOR}{branch}"
+    return segment[:-len(suffix)] if branch and segment.endswith(suffix) else segment
+
+
 def table_path(text: str) -> Path:
     """A branch table's file: as given (absolute, or from where the app runs), else under
     the shipped configs (``conf/``), where a shipped network keeps its table."""
@@ -193,6 +202,19 @@ def _hours_open(scenario: Scenario, branch: Branch, day_hours: int) -> list[bool
     open_hour = scenario.open_hour if branch.open_hour is None else branch.open_hour
     close_hour = scenario.open_hour + day_hours if branch.close_hour is None else branch.close_hour
     return [open_hour <= scenario.open_hour + h < close_hour for h in range(day_hours)]
+
+
+def open_slots(scenario: Scenario, channel: str, n_slots: int) -> list[bool]:
+    """Whether ``channel`` is open in each hour from the day's start: a branch channel
+    when its branch is (the branch's ``open_hour`` to ``close_hour``, the day repeating),
+    a shared channel (or any channel outside a network) always.  A plan that installs
+    kiosks at a branch installs them for its hours."""
+    branch = scenario.branches.get(scenario.channels[channel].branch)
+    if branch is None:
+        return [True] * n_slots
+    day_hours = max(1, int(round(opening_minutes(scenario) / MINUTES_PER_HOUR)))
+    hours = _hours_open(scenario, branch, day_hours)
+    return [hours[h % day_hours] for h in range(n_slots)]
 
 
 def expand_network(scenario: Scenario) -> Scenario:

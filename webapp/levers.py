@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from sim.network import network_segment
 from sim.scenario import STAFFED_KINDS, ChannelKind, Scenario, opening_minutes
 
 SCENARIO_PREFIX = "scenario."
@@ -78,24 +79,16 @@ def scenario_levers(scenario: Scenario) -> list[Lever]:
     levers.append(Lever("close_hour", "closing hour", "int", "Hours", close))
     for name, campaign in scenario.campaigns.items():
         # a network's campaigns are set per segment of the network (all its branches)
-        segments = dict.fromkeys(_network_segment(scenario, s)
+        segments = dict.fromkeys(network_segment(scenario, s)
                                  for s in campaign.segments or list(scenario.segments))
         for segment in segments:
             units = next((u for s, u in campaign.units.items()
-                          if _network_segment(scenario, s) == segment), 0.0)
+                          if network_segment(scenario, s) == segment), 0.0)
             levers.append(Lever(f"campaigns.{name}.units.{segment}", f"{name}: {segment}",
                                 "float", "Campaigns", float(units)))
     levers.append(Lever("switching.enabled", "customers switch channels", "bool", "Behaviour",
                         scenario.switching.enabled))
     return levers
-
-
-def _network_segment(scenario: Scenario, segment: str) -> str:
-    """A network's segment name of one of its branch segments (``retail/north`` ->
-    ``retail``); a single site's segment as it is."""
-    branch = scenario.segments[segment].branch if segment in scenario.segments else ""
-    suffix = f"/{branch}"
-    return segment[:-len(suffix)] if branch and segment.endswith(suffix) else segment
 
 
 def _branch_levers(scenario: Scenario) -> list[Lever]:

@@ -9,7 +9,13 @@ import simpy
 
 from sim.arrivals import ArrivalClock, rate_profile
 from sim.campaigns import segment_uplifts
-from sim.channel_rules import nominal_service_minutes, success_probability, unit_cost
+from sim.channel_rules import (
+    NEIGHBOUR,
+    nominal_service_minutes,
+    reach,
+    success_probability,
+    unit_cost,
+)
 from sim.choice import shift_for_uplift
 from sim.distributions import Sampler, sampler
 from sim.engine.channels import ChannelState, GuideState
@@ -45,6 +51,7 @@ class Model(JourneyContext):
         for guide in scenario.lobby_guides.values():
             self.guides[guide.branch] = GuideState(guide, self.channels[guide.kiosk])
 
+        self._reach: dict[tuple[str, str], list[tuple[str, str]]] = {}
         base_service = {
             (ch, t): sampler(dist, streams.generator(f"service/{ch}/{t}"))
             for t, tt in scenario.transactions.items() for ch, dist in tt.service.items()
@@ -75,13 +82,9 @@ class Model(JourneyContext):
         for t in types:
             tt = self.scenario.transactions[t]
             opts = []
-            neighbours = set(self.scenario.branches[seg.branch].neighbours) \
-                if seg.branch in self.scenario.branches else set()
-            for ch_name in tt.service:
+            for ch_name, how in self._reachable(seg, t):
                 ch = self.channels[ch_name]
-                neighbour = bool(seg.branch) and ch.spec.branch in neighbours
-                if seg.branch and ch.spec.branch not in ("", seg.branch) and not neighbour:
-                    continue  # another branch's counter or kiosk
+                neighbour = how == NEIGHBOUR
                 success = success_probability(self.scenario, seg, t, ch_name)
                 service = base_service[(ch_name, t)]
                 if ch.self_service and seg.self_service_time_factor != 1.0:
@@ -97,6 +100,16 @@ class Model(JourneyContext):
                                                  for o in opts)
         self._apply_campaigns(name, state)
         return state
+
+    def _reachable(self, seg: Segment, transaction: str) -> list[tuple[str, str]]:
+        """(channel, reach) of the channels serving ``transaction`` that ``seg``'s customers
+        reach (``sim.channel_rules.reach``: not another branch's), once per home branch."""
+        key = (seg.branch, transaction)
+        if key not in self._reach:
+            service = self.scenario.transactions[transaction].service
+            self._reach[key] = [(c, how) for c in service
+                                if (how := reach(self.scenario, seg, self.channels[c].spec))]
+        return self._reach[key]
 
     def _apply_campaigns(self, name: str, state: SegmentState) -> None:
         """Raise the utility of promoted channels so that, with no queues, the segment's
