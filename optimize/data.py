@@ -33,14 +33,17 @@ from sim.arrivals import expected_arrivals
 from sim.bisection import bisect, smallest_int
 from sim.campaigns import responds
 from sim.channel_rules import (
+    OWN,
     installed_machines,
     nominal_service_minutes,
+    reach,
     servers_at,
     success_probability,
 )
 from sim.distributions import mean_minutes, survival
 from sim.experiment import ExperimentResult
 from sim.kpis import ReplicationResult, ratio
+from sim.network import network_segment, open_slots
 from sim.scenario import MINUTES_PER_HOUR, SELF_SERVICE_KINDS, ChannelKind, Scenario
 
 SLOT_MINUTES = MINUTES_PER_HOUR  # a planning slot is an hour, as the simulator's statistics
@@ -72,6 +75,18 @@ class CampaignSegment:
     success: float  # p: share of the moved journeys that succeed on the promoted channels
     effect: float  # p - l: diverted share gained per unit of choice share moved
     channel_weights: dict[str, float]  # promoted channel -> share of the moved journeys
+    open_share: list[float] = field(default_factory=list)  # per slot, the moved journeys
+    # relative to the day's average (promoted channels closed in some hours move nobody
+    # then: a branch's kiosk); empty: 1 in every slot
+    pool: str = ""  # whose units it spends: the branch segments of one network segment
+    # share one budget and one response (sim.network.network_segment); "": its own segment
+
+    def __post_init__(self) -> None:
+        self.pool = self.pool or self.segment
+
+    def opened(self, slot: int) -> float:
+        """The journeys it moves in ``slot`` relative to the day's average (``open_share``)."""
+        return self.open_share[slot] if self.open_share else 1.0
 
 
 @dataclass
@@ -82,7 +97,7 @@ class StaffedSlot:
     kind: ChannelKind
     slot: int
     base_rate: float  # arrivals per minute today
-    rate_drop: dict[str, float]  # segment -> rate lost per unit of diverted share
+    rate_drop: dict[str, float]  # segment -> arrivals per minute lost per unit of diverted share
     mean_service_minutes: float
     patience_rate: float  # Erlang A's theta for the callers' patience; 0: Erlang C
     target_wait_minutes: float
@@ -91,6 +106,13 @@ class StaffedSlot:
     staff_cost: float  # per server for the slot
     service_scv: float = 1.0  # squared coefficient of variation of service (1: exponential)
     levels: list[tuple[int, float]] = field(default_factory=list)  # (staff, highest rate served)
+    moved_drop: dict[tuple[str, str], float] = field(default_factory=dict)  # (campaign,
+    # segment) -> arrivals per minute lost per unit of its uplift (the campaign's moves in
+    # this slot: none while its channels are closed)
+    work_drop: dict[tuple[str, str], float] = field(default_factory=dict)  # (campaign,
+    # segment) -> how far a unit of its uplift lowers the rate that carries the slot's work
+    # at its mean service: a campaign moves the types its channels carry, often the short
+    # ones, so work falls slower than arrivals (empty: as fast, by rate_drop)
 
     def required_staff(self, rate: float) -> int:
         """Fewest servers that meet this slot's service target at ``rate`` arrivals per
@@ -147,6 +169,8 @@ class PlanningData:
     kiosks: dict[str, KioskData]  # by kiosk channel
     online_caps: dict[str, int]  # online channel -> its concurrency cap (not a decision)
     max_utilisation: float  # optimize.kiosk_max_utilisation
+    max_total_kiosks: Optional[int] = None  # optimize.max_total_kiosks: machines, all kiosks
+    kiosk_budget: Optional[float] = None  # optimize.kiosk_budget: extra kiosk spend a day
 
     @property
     def total_completed(self) -> float:
@@ -237,30 +261,38 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
     staffed_names = [n for n, c in channels.items() if c.kind not in SELF_SERVICE_KINDS]
 
     segments: dict[str, SegmentData] = {}
-    served_share: dict[str, dict[str, float]] = {}
+    users: dict[str, dict[str, float]] = {c: {} for c in channels}  # channel -> segment -> share
     for s, seg in scenario.segments.items():
         completed = baseline.segment_kpi(s, "completed").mean
         d0 = _zero_if_nan(baseline.segment_kpi(s, "diversion_rate").mean)
-        shares = {c: _zero_if_nan(ratio(baseline.served_on(s, c).mean, completed))
-                  for c in channels}
-        served_share[s] = shares
+        for c, spec in channels.items():  # in a network, only channels its customers reach
+            share = _zero_if_nan(ratio(baseline.served_on(s, c).mean, completed)) \
+                if reach(scenario, seg, spec) is not None else 0.0
+            if share > 0:
+                users[c][s] = share
         eligible = sum(share for t, share in seg.mix.items()
                        if any(channels[c].kind in SELF_SERVICE_KINDS
                               for c in scenario.transactions[t].service))
-        policy = settings.segment_caps.get(s, seg.self_service_cap)
+        policy = settings.segment_caps.get(network_segment(scenario, s),
+                                           settings.segment_caps.get(s, seg.self_service_cap))
         cap = min(eligible, 1.0 if policy is None else policy)
         segments[s] = SegmentData(
             completed=completed, base_diversion=d0,
-            staffed_share=sum(shares[c] for c in staffed_names),
+            staffed_share=sum(users[c].get(s, 0.0) for c in staffed_names),
             max_diversion=max(cap, d0), rates_per_minute=slot_rates(scenario, s, n_slots))
 
     campaigns = [_campaign_segment(scenario, k, s, _zero_if_nan(
-                     baseline.segment_kpi(s, "staffed_first_self_service").mean))
+                     baseline.segment_kpi(s, "staffed_first_self_service").mean),
+                                   segments[s].rates_per_minute)
                  for k, camp in scenario.campaigns.items()
                  for s in scenario.segments if responds(scenario, camp, s)
                  and camp.max_units > 0]
 
+    by_campaign: dict[str, list[CampaignSegment]] = {}
+    for cs in campaigns:
+        by_campaign.setdefault(cs.segment, []).append(cs)
     staffed = []
+    moved_minutes: dict[tuple[str, str, str], float] = {}  # (campaign, segment, channel)
     reps = baseline.replications
     for c in staffed_names:
         spec = channels[c]
@@ -268,9 +300,9 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
                           baseline.channel_kpi(c, "served").mean)
         agent_share = 1.0 - _zero_if_nan(ivr_share)  # IVR completions need no agent
         for h in range(n_slots):
-            by_seg = {s: segments[s].rates_per_minute[h] * served_share[s][c] * agent_share
-                      for s in segments}
             rate = baseline.hourly_mean(c, h, "joined", "balked") / SLOT_MINUTES
+            by_seg = {s: segments[s].rates_per_minute[h] * share * agent_share
+                      for s, share in users[c].items()} if rate > 0 else {}
             mean, scv = measured_service(reps, c, h) or (_weighted_mean(
                 {s: _mean_service(scenario, s, c) for s in by_seg}, by_seg), 1.0)
             slot = StaffedSlot(
@@ -283,8 +315,19 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
                 target_wait_minutes=spec.target_wait_minutes, target_share=spec.target_share,
                 base_staff=servers_at(spec, h * SLOT_MINUTES),
                 staff_cost=spec.cost_per_server_hour * SLOT_MINUTES / MINUTES_PER_HOUR)
-            drop = sum(slot.rate_drop.get(s, 0.0) * max(0.0, seg.max_diversion - seg.base_diversion)
-                       for s, seg in segments.items())
+            drop = 0.0
+            for x, arrivals in slot.rate_drop.items():
+                fastest = 0.0  # the lowest rate: every segment at its cap, at the fastest
+                for cs in by_campaign.get(x, []):
+                    key, moved = (cs.campaign, x), arrivals * cs.effect * cs.opened(h)
+                    if moved <= 0:
+                        continue
+                    if (cs.campaign, x, c) not in moved_minutes:
+                        moved_minutes[(cs.campaign, x, c)] = moved_service(scenario, cs, c)
+                    slot.moved_drop[key] = moved
+                    slot.work_drop[key] = moved * moved_minutes[(cs.campaign, x, c)] / mean
+                    fastest = max(fastest, slot.work_drop[key] / cs.effect)
+                drop += fastest * max(0.0, segments[x].max_diversion - segments[x].base_diversion)
             slot.levels = staffing_levels(slot, max(0.0, rate - drop),
                                           settings.max_staff.get(c))
             staffed.append(slot)
@@ -303,30 +346,34 @@ def build_planning_data(scenario: Scenario, baseline: ExperimentResult,
             assert spec.concurrency_cap is not None
             online_caps[c] = count = spec.concurrency_cap
         hourly = baseline.replications
+        promoting = [cs for cs in campaigns if cs.channel_weights.get(c, 0.0) > 0]
+        opened = open_slots(scenario, c, n_slots)
         for h in range(n_slots):
             arrivals = baseline.hourly_mean(c, h, "arrivals")
             measured = measured_service(hourly, c, h)
             mean = measured[0] if measured else nominal_service_minutes(scenario, c)
             base_load = arrivals / SLOT_MINUTES * mean
             per = {(cs.campaign, cs.segment): segments[cs.segment].rates_per_minute[h]
-                   * cs.channel_weights.get(c, 0.0) * mean for cs in campaigns}
+                   * cs.channel_weights[c] * mean for cs in promoting} if opened[h] else {}
             capacity.append(CapacitySlot(
                 c, h, base_load, {k: v for k, v in per.items() if v > 0},
                 tolerated=max(0.0, base_load - settings.kiosk_max_utilisation * count)))
     return PlanningData(n_slots, segments, campaigns, staffed, capacity, kiosks, online_caps,
-                        settings.kiosk_max_utilisation)
+                        settings.kiosk_max_utilisation, settings.max_total_kiosks,
+                        settings.kiosk_budget)
 
 
-def _campaign_segment(scenario: Scenario, name: str, segment: str, leak: float
-                      ) -> CampaignSegment:
+def _campaign_segment(scenario: Scenario, name: str, segment: str, leak: float,
+                      rates: list[float]) -> CampaignSegment:
     camp = scenario.campaigns[name]
     seg = scenario.segments[segment]
     factor = camp.responsiveness.get(segment, 1.0)
     # success on the promoted channels, over the types of the mix they can carry
-    weights, success, carriers = 0.0, 0.0, {c: 0.0 for c in camp.channels}
+    own = [c for c in camp.channels if reach(scenario, seg, scenario.channels[c]) == OWN]
+    weights, success, carriers = 0.0, 0.0, {c: 0.0 for c in own}
     for t, share in seg.mix.items():
         tt = scenario.transactions[t]
-        promoted = [c for c in camp.channels if c in tt.service]
+        promoted = [c for c in own if c in tt.service]
         if not promoted:
             continue
         weights += share
@@ -335,12 +382,20 @@ def _campaign_segment(scenario: Scenario, name: str, segment: str, leak: float
             success += share / len(promoted) * success_probability(scenario, seg, t, c)
     total = sum(carriers.values())
     p = success / weights if weights else 0.0
+    shares = {c: w / total for c, w in carriers.items() if w > 0} if total else {}
+    # a branch's kiosk moves nobody while the branch is closed: per slot, the share of the
+    # moved journeys whose channel is open, and the day's, weighted by the arrivals
+    opened = {c: open_slots(scenario, c, len(rates)) for c in shares}
+    open_share = [sum(w for c, w in shares.items() if opened[c][h]) for h in range(len(rates))]
+    day_open = sum(r * o for r, o in zip(rates, open_share)) / sum(rates) if sum(rates) > 0 \
+        else 0.0
     return CampaignSegment(
-        campaign=name, segment=segment, unit_cost=camp.unit_cost, min_units=camp.min_units,
+        campaign=name, segment=segment, pool=network_segment(scenario, segment),
+        unit_cost=camp.unit_cost, min_units=camp.min_units,
         max_units=camp.max_units, integer_units=camp.integer_units,
         curve=breakpoints(camp.response, camp.max_units, factor, also=(camp.min_units,)),
-        success=p, effect=max(0.0, p - leak),
-        channel_weights={c: w / total for c, w in carriers.items()} if total else {})
+        success=p, effect=max(0.0, p - leak) * day_open, channel_weights=shares,
+        open_share=[o / day_open if day_open > 0 else 0.0 for o in open_share])
 
 
 def staffing_levels(slot: StaffedSlot, low_rate: float, limit: Optional[int] = None
@@ -394,6 +449,24 @@ def measured_service(replications: list[ReplicationResult], channel: str, slot: 
         return None
     mean = total / started
     return mean, max(0.0, squares / started / mean**2 - 1.0)
+
+
+def moved_service(scenario: Scenario, cs: CampaignSegment, channel: str) -> float:
+    """The mean service at a staffed ``channel`` of the journeys a campaign moves from a
+    segment: the types of its mix that the campaign's channels (those the segment reaches)
+    carry, weighted by their share of the mix that reaches the channel's servers (the IVR
+    completes some types first).  0 when none of them is served there."""
+    seg = scenario.segments[cs.segment]
+    spec = scenario.channels[channel]
+    weights, total = 0.0, 0.0
+    for t, share in seg.mix.items():
+        tt = scenario.transactions[t]
+        if channel not in tt.service or not any(c in tt.service for c in cs.channel_weights):
+            continue
+        w = share * (1.0 - spec.ivr_completion.get(t, 0.0))
+        weights += w
+        total += w * mean_minutes(tt.service[channel])
+    return total / weights if weights > 0 else 0.0
 
 
 def _mean_service(scenario: Scenario, segment: str, channel: str) -> float:

@@ -67,10 +67,15 @@ def _key(*parts: object) -> str:
 
 
 def add_promotion(m: Formulation) -> None:
-    """Units per campaign and segment, the concave response, on/off where a minimum applies."""
+    """Units per campaign and pool (a segment, or a network segment whose branch copies
+    share one budget and one response), the concave response, on/off where a minimum
+    applies; ``m.uplift`` gives each campaign-segment its pool's response."""
     for cs in m.data.campaigns:
-        key = (cs.campaign, cs.segment)
-        name = _key(cs.campaign, cs.segment)
+        key = (cs.campaign, cs.pool)
+        if key in m.units:  # another branch of the same network segment
+            m.uplift[(cs.campaign, cs.segment)] = m.uplift[key]
+            continue
+        name = _key(cs.campaign, cs.pool)
         curve = cs.curve
         pieces = [pulp.LpVariable(f"units_{name}_{j}", 0, width)
                   for j, width in enumerate(curve.widths)]
@@ -83,6 +88,7 @@ def add_promotion(m: Formulation) -> None:
             m.add(units <= cs.max_units * on, f"max_units_{name}")
         m.units[key], m.pieces[key] = units, pieces
         m.uplift[key] = pulp.lpSum(s * y for s, y in zip(curve.slopes, pieces))
+        m.uplift[(cs.campaign, cs.segment)] = m.uplift[key]
 
 
 def add_diversion(m: Formulation) -> None:
@@ -110,8 +116,10 @@ def add_staffing(m: Formulation) -> None:
     for slot in m.data.staffed:
         key = (slot.channel, slot.slot)
         name = _key(slot.channel, slot.slot)
-        m.rate[key] = slot.base_rate - pulp.lpSum(
-            drop * m.diverted[s] for s, drop in slot.rate_drop.items())
+        m.rate[key] = slot.base_rate - (
+            pulp.lpSum(drop * m.uplift[k] for k, drop in slot.work_drop.items())
+            if slot.work_drop else
+            pulp.lpSum(drop * m.diverted[s] for s, drop in slot.rate_drop.items()))
         if len(slot.levels) == 1:
             n, cap = slot.levels[0]
             m.staff[key] = pulp.LpAffineExpression(constant=n)
@@ -160,13 +168,22 @@ def add_shifts(m: Formulation, shifts: list[Shift]) -> None:
 
 
 def add_kiosks(m: Formulation) -> None:
-    """Kiosks per kiosk channel, and room on kiosks and capped online channels for the load."""
+    """Kiosks per kiosk channel (today's at least, at most ``max_count``; within a network's
+    kiosk count and kiosk budget when set), and room on kiosks and capped online channels
+    for the load."""
     for k in m.data.kiosks.values():
-        m.kiosks[k.channel] = pulp.LpVariable(f"kiosks_{k.channel}", 0, k.max_count,
-                                              cat=pulp.LpInteger)
+        # a plan adds machines, it does not take today's away (unless max_kiosks says so)
+        m.kiosks[k.channel] = pulp.LpVariable(f"kiosks_{k.channel}", min(k.base_count, k.max_count),
+                                              k.max_count, cat=pulp.LpInteger)
         extra = pulp.LpVariable(f"extra_kiosks_{k.channel}", lowBound=0)
         m.add(extra >= m.kiosks[k.channel] - k.base_count, _key("extra_kiosks", k.channel))
         m.extra_kiosks[k.channel] = extra
+    if m.data.max_total_kiosks is not None and m.kiosks:
+        m.add(pulp.lpSum(m.kiosks.values()) <= m.data.max_total_kiosks, "total_kiosks", +1)
+    if m.data.kiosk_budget is not None and m.kiosks:
+        m.add(pulp.lpSum(k.cost_per_kiosk * m.extra_kiosks[k.channel]
+                         for k in m.data.kiosks.values()) <= m.data.kiosk_budget,
+              "kiosk_budget", +1)
     rho = m.data.max_utilisation
     for cap in m.data.capacity:
         load = cap.base_load + pulp.lpSum(per * m.uplift[key]
@@ -183,14 +200,18 @@ def add_spend(m: Formulation) -> None:
     (machines beyond today's x their cost).  Staff or kiosks the plan does without are
     not credited."""
     m.spend = {
-        "promotion": pulp.lpSum(cs.unit_cost * m.units[(cs.campaign, cs.segment)]
-                                for cs in m.data.campaigns),
+        "promotion": pulp.lpSum(cost * m.units[key] for key, cost in pool_costs(m.data).items()),
         "staff": (m.extra_shift_cost if m.extra_shift_cost is not None else
                   pulp.lpSum(slot.staff_cost * m.extra_staff[(slot.channel, slot.slot)]
                              for slot in m.data.staffed)),
         "kiosks": pulp.lpSum(k.cost_per_kiosk * m.extra_kiosks[k.channel]
                              for k in m.data.kiosks.values()),
     }
+
+
+def pool_costs(data: PlanningData) -> dict[tuple[str, str], float]:
+    """The unit cost of each (campaign, pool) the plan spends on, once per pool."""
+    return {(cs.campaign, cs.pool): cs.unit_cost for cs in data.campaigns}
 
 
 def total_spend(m: Formulation) -> pulp.LpAffineExpression:

@@ -10,6 +10,7 @@ from typing import Any, Optional
 from optimize.data import SLOT_MINUTES, PlanningData, StaffedSlot, service_level
 from optimize.formulation import Formulation
 from optimize.solve import SolveResult
+from sim.network import open_slots
 from sim.scenario import Scenario
 
 
@@ -36,17 +37,28 @@ class Plan:
     diversion_predicted: float  # the day's diversion the planning model predicts
     spend: dict[str, float]  # promotion, staff, kiosks, total (beyond today)
     staff_savings: float  # cost of today's staff hours the plan does without (not credited)
-    units: dict[tuple[str, str], float]  # (campaign, segment) -> units
+    units: dict[tuple[str, str], float]  # (campaign, segment) -> units; in a network, by
+    # network segment: every branch's customers of the segment get them
     uplift: dict[tuple[str, str], float]  # (campaign, segment) -> choice share moved
     marginal: dict[tuple[str, str], float]  # diversion per extra unit of money
     staff: dict[tuple[str, int], int]  # (channel, slot) -> staff in the plan
     required: dict[tuple[str, int], int]  # Erlang minimum for the predicted rate
-    rate: dict[tuple[str, int], float]  # predicted arrivals per minute after diversion
+    rate: dict[tuple[str, int], float]  # the rate staff serve after diversion: arrivals per
+    # minute at the slot's baseline mean service that carry its predicted work
     kiosks: dict[str, int]  # kiosk channel -> machines in the plan
     segment_diversion: dict[str, float] = field(default_factory=dict)  # predicted, by segment
     shift_starts: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (channel,
     # shift, start slot) -> staff starting then; only those above 0, only with shifts
     target_diversion: Optional[float] = None  # min_cost: the target it was solved for
+    arrivals: dict[tuple[str, int], float] = field(default_factory=dict)  # predicted
+    # arrivals per minute after diversion, by (channel, slot)
+
+    def mean_service(self, slot: StaffedSlot) -> float:
+        """The mean service the plan predicts in a staffed slot: the baseline's, lengthened
+        by diversion taking mostly the shorter types (its work over its arrivals)."""
+        key = (slot.channel, slot.slot)
+        arrivals = self.arrivals.get(key, 0.0)
+        return slot.mean_service_minutes * (self.rate[key] / arrivals if arrivals > 0 else 1.0)
 
     @property
     def objective_value(self) -> float:
@@ -68,17 +80,23 @@ def extract_plan(m: Formulation, result: SolveResult, objective_name: str, budge
     data = m.data
     total = data.total_completed
     units = {key: max(0.0, _value(v)) for key, v in m.units.items()}
-    uplift = {key: _value(e) for key, e in m.uplift.items()}
-    marginal = {}
-    for cs in data.campaigns:
-        key = (cs.campaign, cs.segment)
+    uplift = {key: _value(m.uplift[key]) for key in m.units}
+    marginal = dict.fromkeys(m.units, 0.0)
+    for cs in data.campaigns:  # a pool's extra unit moves each of its segments
+        key = (cs.campaign, cs.pool)
         seg = data.segments[cs.segment]
         per_unit = cs.curve.next_slope(units[key]) * cs.effect * seg.completed / total
         headroom = seg.max_diversion - seg.base_diversion - _value(m.diverted[cs.segment])
-        marginal[key] = per_unit / cs.unit_cost if cs.unit_cost > 0 and headroom > 1e-9 else 0.0
+        if cs.unit_cost > 0 and headroom > 1e-9:
+            marginal[key] += per_unit / cs.unit_cost
     # with shift patterns the staff present is the shifts' coverage, at least the step
     staff = {key: int(round(_value(e))) for key, e in (m.coverage or m.staff).items()}
     rate = {key: max(0.0, _value(e)) for key, e in m.rate.items()}
+    diverted = {s: _value(v) for s, v in m.diverted.items()}
+    moved = {key: _value(e) for key, e in m.uplift.items()}
+    arrivals = {(s.channel, s.slot): max(0.0, s.base_rate - (
+        sum(d * moved[k] for k, d in s.moved_drop.items()) if s.moved_drop else
+        sum(d * diverted[x] for x, d in s.rate_drop.items()))) for s in data.staffed}
     slots = {(s.channel, s.slot): s for s in data.staffed}
     required = {key: slots[key].required_staff(rate[key]) for key in slots}
     # spend is never negative; a solver's -1e-9 would print as "-0"
@@ -95,7 +113,7 @@ def extract_plan(m: Formulation, result: SolveResult, objective_name: str, budge
         kiosks={k: int(round(_value(v))) for k, v in m.kiosks.items()},
         shift_starts={key: int(round(_value(v))) for key, v in m.shift_starts.items()
                       if _value(v) > 0.5},
-        target_diversion=target_diversion,
+        target_diversion=target_diversion, arrivals=arrivals,
         segment_diversion={s: seg.base_diversion + _value(m.diverted[s])
                            for s, seg in data.segments.items()},
     )
@@ -106,9 +124,10 @@ def apply_plan(scenario: Scenario, plan: Plan, data: PlanningData) -> Scenario:
     changed = copy.deepcopy(scenario)
     for campaign in changed.campaigns.values():
         campaign.units = {}
-    for (name, segment), units in plan.units.items():
+    for cs in data.campaigns:  # each segment of a pool gets the pool's units
+        units = plan.units[(cs.campaign, cs.pool)]
         if units > 1e-9:
-            changed.campaigns[name].units[segment] = units
+            changed.campaigns[cs.campaign].units[cs.segment] = units
     for channel in {c for c, _ in plan.staff}:
         staffed = changed.channels[channel]
         staffed.schedule = [plan.staff[(channel, h)] for h in range(data.n_slots)]
@@ -116,7 +135,12 @@ def apply_plan(scenario: Scenario, plan: Plan, data: PlanningData) -> Scenario:
         staffed.servers = None  # the schedule says how many (validation refuses both)
     for channel, count in plan.kiosks.items():
         kiosk = changed.channels[channel]
-        kiosk.servers, kiosk.schedule = count, []
+        opened = open_slots(scenario, channel, data.n_slots)
+        if all(opened):
+            kiosk.servers, kiosk.schedule = count, []
+        else:  # a branch's kiosks are switched on in its hours only
+            kiosk.servers, kiosk.schedule_slot_minutes = None, SLOT_MINUTES
+            kiosk.schedule = [float(count) if o else 0.0 for o in opened]
     return changed
 
 

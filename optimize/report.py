@@ -72,8 +72,8 @@ def staffing_rows(plan: Plan, data: PlanningData, check: Optional[Check] = None,
         simulated = check.hourly_service_level.get(key, nan) if check is not None else nan
         branch = scenario.channels[s.channel].branch if scenario is not None else ""
         rows.append({"channel": s.channel, "branch": branch, "kind": s.kind.value, "slot": s.slot,
-                     "arrival_rate": plan.rate[key],
-                     "mean_service_minutes": s.mean_service_minutes,
+                     "arrival_rate": plan.arrivals.get(key, plan.rate[key]),
+                     "mean_service_minutes": plan.mean_service(s),
                      "staff": plan.staff[key], "required_staff": plan.required[key],
                      "target_wait_minutes": s.target_wait_minutes, "target_share": s.target_share,
                      "service_level_predicted": predicted_slot_service_level(plan, s),
@@ -87,12 +87,12 @@ def promotion_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
     """One row per (campaign, segment) the plan could spend on (promotion.csv): units,
     spend, uplift (the share of the segment's choices moved) and the diversion one more
     unit of money buys (0 where the segment's cap is reached or a unit is free)."""
-    return [{"campaign": cs.campaign, "segment": cs.segment,
-             "units": plan.units[(cs.campaign, cs.segment)],
-             "spend": cs.unit_cost * plan.units[(cs.campaign, cs.segment)],
-             "uplift": plan.uplift[(cs.campaign, cs.segment)],
-             "marginal_diversion_per_unit_spend": plan.marginal[(cs.campaign, cs.segment)]}
-            for cs in data.campaigns]
+    pools = {(cs.campaign, cs.pool): cs.unit_cost for cs in data.campaigns}
+    return [{"campaign": campaign, "segment": pool, "units": plan.units[(campaign, pool)],
+             "spend": cost * plan.units[(campaign, pool)],
+             "uplift": plan.uplift[(campaign, pool)],
+             "marginal_diversion_per_unit_spend": plan.marginal[(campaign, pool)]}
+            for (campaign, pool), cost in pools.items()]
 
 
 def kiosk_rows(plan: Plan, data: PlanningData, scenario: Scenario) -> list[dict[str, Any]]:

@@ -61,6 +61,8 @@ class OptimizeSettings:
     # over the scenario's segments.<s>.self_service_cap
     max_staff: Dict[str, int] = field(default_factory=dict)  # headcount per slot, by channel
     max_kiosks: Dict[str, int] = field(default_factory=dict)  # by kiosk channel
+    max_total_kiosks: Optional[int] = None  # machines over all kiosk channels (a network's)
+    kiosk_budget: Optional[float] = None  # extra kiosk spend for the day, within the budget
     kiosk_max_utilisation: float = 0.8  # kiosk and capped online load per server
     shifts: List[Shift] = field(default_factory=list)  # empty: staff chosen slot by slot
     check_replications: int = 10  # replications when simulating the plan (0: no check)

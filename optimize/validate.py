@@ -7,6 +7,7 @@ from typing import Optional
 
 from optimize.data import SLOT_MINUTES
 from optimize.settings import Objective, OptimizeSettings, Shift
+from sim.network import network_segment
 from sim.scenario import STAFFED_KINDS, ChannelKind, RunSettings, Scenario
 from sim.validate import require, require_finite
 
@@ -38,8 +39,9 @@ def validate_settings(s: OptimizeSettings, scenario: Scenario,
              s.check_replications, "0 (no check) or at least 2 for a confidence interval")
     require(0 < s.kiosk_max_utilisation <= 1, f"{p}.kiosk_max_utilisation",
              s.kiosk_max_utilisation, "must lie in (0, 1]")
+    segments = set(scenario.segments) | {network_segment(scenario, x) for x in scenario.segments}
     for seg, cap in s.segment_caps.items():
-        require(seg in scenario.segments, f"{p}.segment_caps", seg, "not a segment of the scenario")
+        require(seg in segments, f"{p}.segment_caps", seg, "not a segment of the scenario")
         require(0 <= cap <= 1, f"{p}.segment_caps.{seg}", cap, "a share must lie in [0, 1]")
     staffed = {n for n, c in scenario.channels.items() if c.kind in STAFFED_KINDS}
     for ch, n in s.max_staff.items():
@@ -49,6 +51,10 @@ def validate_settings(s: OptimizeSettings, scenario: Scenario,
     for ch, n in s.max_kiosks.items():
         require(ch in kiosks, f"{p}.max_kiosks", ch, "not a kiosk channel of the scenario")
         require(n >= 0, f"{p}.max_kiosks.{ch}", n, "must be >= 0")
+    require(s.max_total_kiosks is None or s.max_total_kiosks >= 0, f"{p}.max_total_kiosks",
+            s.max_total_kiosks, "must be >= 0 (null: no limit)")
+    require(s.kiosk_budget is None or (math.isfinite(s.kiosk_budget) and s.kiosk_budget >= 0),
+            f"{p}.kiosk_budget", s.kiosk_budget, "must be a finite number >= 0 (null: no limit)")
     validate_shifts(s.shifts, planning_slots(run) if run is not None else None, p)
     require(bool(scenario.campaigns) or s.objective is not Objective.frontier,
              "scenario.campaigns", {}, "the frontier needs campaigns to spend on")

@@ -8,32 +8,63 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT, SCENARIOS
 
+# Known limit of the planning model (closing note of issue 13): on utility_network the
+# hotline's late hours get more calls than predicted, because customers a hall's kiosk
+# turns away (a lobby-guide campaign fills it) call instead; the hour still meets its
+# target in the check, but the formula reads up to 12 points above the simulation.
+OPTIMISTIC_HOURS = {"utility_network"}
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Each shipped scenario's default plan, made once for the tests of this module."""
+    made: dict[str, Any] = {}
+
+    def make(scenario: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+        if scenario not in made:
+            out = tmp_path_factory.mktemp(scenario)
+            made[scenario] = (subprocess.run(
+                [sys.executable, "-m", "optimize", f"scenario={scenario}", f"hydra.run.dir={out}"],
+                cwd=ROOT, capture_output=True, text=True, timeout=900), out)
+        return made[scenario]
+    return make  # type: ignore[return-value]
+
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_the_default_plan_passes_its_check_and_the_simulation_bears_out_its_predictions(
-        scenario: str, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "optimize", f"scenario={scenario}",
-                           f"hydra.run.dir={tmp_path}"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+def test_the_default_plan_passes_its_check_and_the_simulation_bears_out_its_diversion(
+        scenario: str, plans: Any) -> None:
+    done, out = plans(scenario)
     assert done.returncode == 0, done.stderr
     assert "HiGHS" not in done.stdout  # no solver banner on the terminal
-    plan = json.loads((tmp_path / "plan.json").read_text())
+    plan = json.loads((out / "plan.json").read_text())
     assert plan["status"] == "optimal" and plan["check"] == {"passed": True, "missed": []}
     simulated = plan["diversion_simulated"]["mean"]
     assert abs(simulated - plan["diversion_predicted"]) <= 0.03, plan
-    with open(tmp_path / "staffing.csv") as f:
+    with open(out / "staffing.csv") as f:
         hours = [r for r in csv.DictReader(f) if r["service_level_simulated"]]
     assert hours
+    for r in hours:  # the target is met within noise in every staffed hour
+        assert float(r["service_level_ci_high"]) >= float(r["target_share"]), r
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="the hotline's late hours "
+                                            "on a network: see OPTIMISTIC_HOURS"))
+    if s in OPTIMISTIC_HOURS else s for s in SCENARIOS])
+def test_the_queueing_formula_is_never_optimistic_beyond_noise(scenario: str, plans: Any) -> None:
+    done, out = plans(scenario)
+    assert done.returncode == 0, done.stderr
+    with open(out / "staffing.csv") as f:
+        hours = [r for r in csv.DictReader(f) if r["service_level_simulated"]]
     for r in hours:
-        target, predicted = float(r["target_share"]), float(r["service_level_predicted"])
-        mean = float(r["service_level_simulated"])
+        predicted, mean = float(r["service_level_predicted"]), float(r["service_level_simulated"])
         low, high = float(r["service_level_ci_low"]), float(r["service_level_ci_high"])
         where = f"{r['channel']} slot {r['slot']}: predicted {predicted:.3f}, simulated {mean:.3f}"
-        assert high >= target, where  # the target is met within noise in every staffed hour
         # the formula may be conservative, never optimistic by more than 5 points beyond noise
         assert predicted - mean <= 0.05 + (high - low) / 2, where
