@@ -154,3 +154,42 @@ def network_text(result: ExperimentResult) -> str:
 
 __all__ = ["BRANCH_COLUMNS", "BRANCH_KPIS", "branch_rows", "network_summary", "network_text",
            "regions", "worst_branches"]
+
+
+def template_channel(scenario: Scenario, channel: str) -> str:
+    """The name a network's figures show a channel under: a branch channel as its template
+    channel over all branches (``central/teller`` -> ``teller (all branches)``), a shared
+    channel (and "lost") as it is."""
+    spec = scenario.channels.get(channel)
+    if spec is None or not spec.branch:
+        return channel
+    return f"{channel[len(spec.branch) + 1:]} (all branches)"
+
+
+def flows_by_template(scenario: Scenario, flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """flows.csv's rows summed over branches (first choice and final channel by
+    ``template_channel``): what switching_flows.png shows for a network, a few rows and
+    columns instead of one per branch channel."""
+    summed: dict[tuple[str, str], list[float]] = {}
+    for r in flows:
+        key = (template_channel(scenario, r["first_choice"]),
+               template_channel(scenario, r["final_channel"]))
+        acc = summed.setdefault(key, [0.0, 0.0])
+        acc[0] += r["journeys_mean"]
+        acc[1] += 0.0 if math.isnan(r["share"]) else r["share"]
+    return [{"first_choice": a, "final_channel": b, "journeys_mean": v[0], "share": v[1]}
+            for (a, b), v in sorted(summed.items())]
+
+
+def shares_by_template(scenario: Scenario, channels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """channels.csv's volume shares summed over branches by ``template_channel`` (their
+    intervals cannot be summed: NaN): what volume_shares.png shows for a network."""
+    summed: dict[str, dict[str, Any]] = {}
+    for r in channels:
+        if r["kpi"] != "volume_share":
+            continue
+        name = template_channel(scenario, r["channel"])
+        row = summed.setdefault(name, {"channel": name, "kind": r["kind"], "kpi": "volume_share",
+                                       "mean": 0.0, "ci_low": math.nan, "ci_high": math.nan})
+        row["mean"] += 0.0 if math.isnan(r["mean"]) else r["mean"]
+    return list(summed.values())

@@ -8,7 +8,12 @@ from pathlib import Path
 from sim.experiment import ExperimentResult
 from sim.io import write_csv, write_json
 from sim.network_plots import plot_branch_ranking, plot_diversion_by_kiosks
-from sim.network_results import BRANCH_COLUMNS, branch_rows
+from sim.network_results import (
+    BRANCH_COLUMNS,
+    branch_rows,
+    flows_by_template,
+    shares_by_template,
+)
 from sim.plots import plot_switching_flows, plot_volume_shares, plot_wait_by_hour
 from sim.results import (
     CHANNEL_COLUMNS,
@@ -49,6 +54,9 @@ def write_outputs(result: ExperimentResult, out: Path) -> None:
             plot_diversion_by_kiosks(branches, {b: row.kiosks for b, row in
                                                 result.scenario.branches.items()},
                                      out / "diversion_by_kiosks.png")
+            # a network's branch channels summed over its branches (a few rows, not 240)
+            channels = shares_by_template(result.scenario, channels)
+            flows = flows_by_template(result.scenario, flows)
         plot_wait_by_hour(hourly, out / "wait_by_hour.png")
         plot_volume_shares(channels, out / "volume_shares.png")
         plot_switching_flows(flows, out / "switching_flows.png")

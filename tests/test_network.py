@@ -14,7 +14,8 @@ import sim
 import sim.arrivals
 import sim.paths
 from sim.network import branch_channel, branch_segment, expand_network
-from sim.results import summary
+from sim.network_results import flows_by_template, shares_by_template
+from sim.results import channels_table, flows_table, summary
 from sim.scenario import SELF_SERVICE_KINDS, Branch, LobbyGuide, Scenario
 
 SHARED_PARTS = ("replications", "seed", "horizon_minutes", "warmup_minutes", "confidence",
@@ -253,3 +254,22 @@ def test_a_branchs_diversion_is_its_customers_self_service_completions_over_all(
             done = sum(v["completed"] for v in mine)
             ratios.append(sum(v[f"served.{c}"] for v in mine for c in self_service) / done)
         assert table[(branch, "diversion_rate")] == pytest.approx(sum(ratios) / len(ratios))
+
+
+def test_a_networks_flow_and_share_figures_sum_its_branch_channels_over_branches(
+        network_run: sim.SimulationResult) -> None:
+    scenario = network_run.scenario
+    flows = flows_table(network_run.experiment)
+    grouped = flows_by_template(scenario, flows)
+    teller_to_kiosk = sum(r["journeys_mean"] for r in flows
+                          if r["first_choice"].endswith("/teller")
+                          and r["final_channel"].endswith("/kiosk"))
+    row = next(r for r in grouped if (r["first_choice"], r["final_channel"])
+               == ("teller (all branches)", "kiosk (all branches)"))
+    assert row["journeys_mean"] == pytest.approx(teller_to_kiosk) and teller_to_kiosk > 0
+    assert sum(r["journeys_mean"] for r in grouped) == pytest.approx(
+        sum(r["journeys_mean"] for r in flows))
+    shares = {r["channel"]: r["mean"] for r in shares_by_template(
+        scenario, channels_table(network_run.experiment))}
+    assert set(shares) == {"teller (all branches)", "kiosk (all branches)", "online_banking"}
+    assert sum(shares.values()) == pytest.approx(1.0)
