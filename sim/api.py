@@ -96,7 +96,7 @@ class SimulationResult:
 
 
 def make_run_settings(scenario: Scenario, replications: int, seed: int,
-                      horizon_minutes: Optional[float], warmup_minutes: float, workers: int,
+                      horizon_minutes: Optional[float], warmup_minutes: float, workers: Optional[int],
                       trace: bool = False, plots: bool = True) -> RunSettings:
     """The RunSettings of the API's keywords (``horizon_minutes=None``: the scenario's day,
     ``sim.scenario.opening_minutes``)."""
@@ -109,13 +109,14 @@ def make_run_settings(scenario: Scenario, replications: int, seed: int,
 def simulate(scenario: Scenario, replications: int = 10, seed: int = RunSettings.seed,
              horizon_minutes: Optional[float] = None, warmup_minutes: float = 0.0,
              trace: bool = False, plots: bool = True, progress: Optional[bool] = False,
-             workers: int = 1,
+             workers: Optional[int] = 1,
              on_replication: Optional[Callable[[int, int], None]] = None) -> SimulationResult:
     """Run ``replications`` independent replications of one day (``horizon_minutes``,
     600 by default, from the scenario's opening hour) after validating everything.
 
     ``progress``: False (default) shows nothing, None a bar on a terminal.  ``workers``:
-    processes to run the replications on (``run.workers`` on the command line); the
+    processes to run the replications on (``run.workers`` on the command line, whose
+    default is every core; None here too); the
     results are the same to the byte for any number, since replication r draws from its
     own seeds.  A value that is not a whole number >= 1 raises ScenarioError naming
     ``run.workers``.  ``on_replication(done, total)`` is called as each replication is
@@ -194,7 +195,7 @@ def calibrate_scenario(scenario: Scenario, observed: Optional[Mapping[str, float
                        seed: int = RunSettings.seed, horizon_minutes: Optional[float] = None,
                        warmup_minutes: float = 0.0, fit_wait_sensitivity: bool = True,
                        iterations: int = 30, tolerance: float = 0.001,
-                       check_replications: int = 20, workers: int = 1) -> CalibrationResult:
+                       check_replications: int = 20, workers: Optional[int] = 1) -> CalibrationResult:
     """Fit the scenario's channel preferences to observed channel shares, as
     ``python -m sim.calibrate`` does (its defaults are these keywords' defaults).
 
@@ -331,7 +332,7 @@ def compare_scenario(scenario: Scenario, log: Union[str, Path], format: str = "c
                      columns: Optional[Mapping[str, str]] = None, open_hour: int = 0,
                      days: Sequence[str] = (), interval_minutes: int = 60,
                      replications: int = 20, seed: int = RunSettings.seed,
-                     workers: int = 1, channel: Optional[str] = None) -> ComparisonResult:
+                     workers: Optional[int] = 1, channel: Optional[str] = None) -> ComparisonResult:
     """Simulate ``replications`` days of ``scenario`` and compare them with the contact
     ``log`` (read as ``fit_scenario`` reads it; ``days``: the dates to compare, [] all),
     interval by interval: arrivals, agent-served contacts, abandonment rate, mean wait of

@@ -11,9 +11,9 @@ from scipy.special import stdtrit  # Student t quantiles; scipy.stats costs ~0.7
 
 from sim.engine.model import Model
 from sim.kpis import UNBOUNDED, ReplicationResult, kpi_range, replication_result, served_key
-from sim.parallel import map_in_order
+from sim.parallel import map_in_order, map_on_ray, usable_workers
 from sim.progress import Progress
-from sim.scenario import RunSettings, Scenario
+from sim.scenario import Executor, RunSettings, Scenario
 
 CONFIDENCE = 0.95
 ESTIMATE_KEYS = ("mean", "ci_low", "ci_high")  # how every file renders an Estimate
@@ -150,10 +150,13 @@ def run_experiment(scenario: Scenario, run: RunSettings, progress: Optional[bool
     an exception it raises (a cancel) stops the run there and propagates.
     """
     bar = Progress(run.replications, "replications", "rep", progress)
-    workers = min(run.workers, run.replications)
     calls = ((scenario, run, r) for r in range(run.replications))
-    done = (map_in_order(run_replication, calls, workers) if workers > 1
-            else (run_replication(*call) for call in calls))
+    if run.executor is Executor.ray:
+        done = map_on_ray(run_replication, calls, run.workers, run.ray_address)
+    else:
+        workers = min(usable_workers(run.workers), run.replications)
+        done = (map_in_order(run_replication, calls, workers) if workers > 1
+                else (run_replication(*call) for call in calls))
     results: list[ReplicationResult] = []
     try:
         for result in done:

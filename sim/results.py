@@ -21,7 +21,7 @@ FLOW_COLUMNS = ("first_choice", "final_channel", "journeys_mean", "share")
 TRACE_COLUMNS = ("replication", "customer", "segment", "transaction", "channel", "event",
                  "time_minutes", "wait_minutes", "queue_entry_minutes", "service_start_minutes")
 # settings that change files written or how fast, not results
-RESULT_NEUTRAL_RUN_KEYS = ("trace", "plots", "workers")
+RESULT_NEUTRAL_RUN_KEYS = ("trace", "plots", "workers", "executor", "ray_address")
 
 
 def plain(value: Any) -> Any:

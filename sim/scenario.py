@@ -75,6 +75,13 @@ class Mode(Enum):
     months = "months"  # a customer population over months, learning from experience
 
 
+class Executor(Enum):
+    """Where ``run.workers`` run the replications (``run.executor``)."""
+
+    local = "local"  # processes on this machine (joblib's loky pool)
+    ray = "ray"  # tasks on a Ray cluster (``pip install -e '.[ray]'``; run.ray_address)
+
+
 class Steering(Enum):
     """How a segment's customers pick among the open channels that can carry their
     transaction.  With ``cheapest`` the cost is the channel's fee plus the server time the
@@ -424,7 +431,11 @@ class RunSettings:
     seed: int = 20261123  # root of every random stream (numpy SeedSequence)
     trace: bool = False  # keep a per-visit record (trace.csv); off streams statistics only
     plots: bool = True  # write the PNG figures
-    workers: int = 1  # processes the replications run on; results do not depend on it
+    workers: Optional[int] = 1  # processes the replications run on (None: every core this
+    # process may use); results do not depend on it
+    executor: Executor = Executor.local  # where those processes run: this machine, or Ray
+    ray_address: Optional[str] = None  # executor=ray: a running cluster ("auto", "ray://h:10001");
+    # None starts a local Ray
     mode: Mode = Mode.day  # day: replications of a day; months: a population over months
     months: int = 12  # run.mode=months
     customers: int = 20000  # run.mode=months: the population sampled

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sim.arrivals import expected_arrivals, rate_profile
+from sim.parallel import ray_installed
 from sim.scenario import (
     MINUTES_PER_DAY,
     SELF_SERVICE_KINDS,
@@ -16,6 +17,7 @@ from sim.scenario import (
     ChannelKind,
     Distribution,
     DistributionKind,
+    Executor,
     ResponseCurve,
     ResponseKind,
     RunSettings,
@@ -110,9 +112,12 @@ def validate_run(run: RunSettings, prefix: str = "run") -> None:
         f"warm-up must be shorter than the horizon ({run.horizon_minutes} minutes)",
     )
     require(run.replications >= 1, f"{prefix}.replications", run.replications, "need at least 1")
-    require(isinstance(run.workers, int) and not isinstance(run.workers, bool)
-            and run.workers >= 1, f"{prefix}.workers", run.workers,
-            "the number of processes must be a whole number >= 1")
+    require(run.workers is None or (isinstance(run.workers, int)
+                                    and not isinstance(run.workers, bool) and run.workers >= 1),
+            f"{prefix}.workers", run.workers,
+            "the number of processes must be a whole number >= 1 (null: every core)")
+    require(run.executor is not Executor.ray or ray_installed(), f"{prefix}.executor",
+            run.executor.value, "needs Ray: pip install -e '.[ray]' (or run.executor=local)")
     require(run.seed >= 0, f"{prefix}.seed", run.seed, "a seed must be >= 0")
     require(run.months >= 1, f"{prefix}.months", run.months, "need at least 1")
     require(run.customers >= 1, f"{prefix}.customers", run.customers, "need at least 1")

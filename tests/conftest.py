@@ -48,7 +48,8 @@ def run_settings(name: str, overrides: dict[str, str], day_minutes: float) -> Ru
         raise sim.ScenarioError(f"run.{sorted(unknown)[0]}", values[sorted(unknown)[0]],
                                 "not a key of RunSettings")
     defaults = RunSettings()
-    return RunSettings(**{key: type(getattr(defaults, key))(value)
+    return RunSettings(**{key: value if value is None or getattr(defaults, key) is None
+                          else type(getattr(defaults, key))(value)
                           for key, value in values.items()})
 
 

@@ -121,7 +121,7 @@ def test_a_bad_workers_value_raises_a_one_line_error_naming_workers(workers: obj
         sim.simulate(scenario, replications=2, workers=workers)  # type: ignore[arg-type]  # on purpose
     assert info.value.path == "run.workers"
     assert str(info.value) == (f"run.workers={workers!r}: the number of processes must be a "
-                               "whole number >= 1")
+                               "whole number >= 1 (null: every core)")
 
 
 CALIBRATION_CLI = ["run.replications=2", "run.horizon_minutes=120", "calibrate.iterations=3",

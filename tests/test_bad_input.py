@@ -24,6 +24,8 @@ from typing import Any
 
 import pytest
 
+from sim.parallel import ray_installed
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -239,6 +241,9 @@ CASES: dict[str, Case] = {
         "optimize", ["optimize.shifts=[{name: long, length_slots: 12}]", "optimize.budget=1,2"],
         "optimize.shifts[0].length_slots=12", sweep=True),
 }
+if not ray_installed():  # the optional extra: refused in one line where it is missing
+    CASES["ray_without_ray"] = Case("sim", ["run.executor=ray"],
+                                    "run.executor='ray': needs Ray: pip install -e '.[ray]'")
 
 
 # ---------------------------------------------------------------- the driver (a script)

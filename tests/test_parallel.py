@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.parallel import map_in_order
+from sim.parallel import map_in_order, usable_workers
 
 PYTHON = sys.executable
 
@@ -74,3 +74,8 @@ def test_workers_end_when_the_process_that_started_them_is_killed() -> None:
     while any(is_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if is_running(pid)]
+
+
+def test_workers_null_means_every_core_this_process_may_use() -> None:
+    assert usable_workers(None) == len(os.sched_getaffinity(0))
+    assert usable_workers(3) == 3

@@ -136,6 +136,8 @@ def load(cfg: DictConfig) -> tuple[Scenario, RunSettings]:
     scenario = OmegaConf.to_object(cfg.scenario)
     run = OmegaConf.to_object(cfg.run)
     assert isinstance(scenario, Scenario) and isinstance(run, RunSettings)
+    if run.workers is None and in_multirun():
+        run.workers = 1  # the sweep's launcher runs the jobs side by side, each on one process
     scenario = expand_network(scenario)  # a network's branches -> channels and segments
     validate_scenario(scenario)  # first: the run's default horizon comes from its day
     validate_run(run)
@@ -156,7 +158,7 @@ def load_sweep(cfg: DictConfig) -> SweepSettings:
 
 def in_multirun() -> bool:
     """Whether Hydra runs this process as a job of a multirun (``-m``), not a single run."""
-    return HydraConfig.get().mode == RunMode.MULTIRUN
+    return HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN
 
 
 def sweep_job(app: str, cfg: DictConfig, prepare: Callable[[SweepSettings], tuple[str, T]],

@@ -45,7 +45,7 @@ from sim.kpis import kpi_range, ratio
 from sim.months.customer_table import read_customer_table
 from sim.progress import Progress
 from sim.rng import day_seed, generator
-from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, RunSettings, Scenario
+from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, Executor, RunSettings, Scenario
 from sim.validate import day_minutes
 
 CHURN_MONTHS = 3  # used an e-channel this many months ago, not in the months since
@@ -161,7 +161,7 @@ class Months:
         # run.workers says (handing them to a pool would cost more than it saves)
         day_run = dataclasses.replace(self.run, replications=self.adoption.day_replications,
                                       seed=day_seed(self.run.seed, self.replication, month),
-                                      trace=False, workers=1)
+                                      trace=False, workers=1, executor=Executor.local)
         result = run_experiment(shifted, day_run, progress=False)
 
         def channel_mean(kpi: str) -> np.ndarray:
