@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run app test lint bench bench-optimize bench-sweep bench-months clean
+.PHONY: run app test lint bench bench-optimize bench-sweep bench-months bench-network clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-sweep: $(STAMP)
 
 bench-months: $(STAMP)
 	$(BIN)/python benchmarks/bench_months.py
+
+bench-network: $(STAMP)
+	$(BIN)/python benchmarks/bench_network.py
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache

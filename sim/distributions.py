@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from sim.rng import buffered
+from sim.rng import BLOCK, FIRST_BLOCK, buffered
 from sim.scenario import Distribution, DistributionKind
 
 Sampler = Callable[[], float]
@@ -83,4 +83,7 @@ def block_sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1
 
 def sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1.0) -> Sampler:
     """Per-call sampler of the duration times ``scale`` (e.g. a digital-skill slowdown)."""
-    return buffered(block_sampler(dist, rng, scale))
+    # an empirical distribution draws bounded integers, whose numbers depend on the block
+    # size (numpy packs two 32-bit draws in one output within a call): fixed blocks
+    first = BLOCK if dist.kind is DistributionKind.empirical else FIRST_BLOCK
+    return buffered(block_sampler(dist, rng, scale), first)

@@ -11,6 +11,8 @@ from typing import Callable
 import numpy as np
 
 BLOCK = 1024  # draws fetched from numpy at a time; Python floats are cheap to hand out
+FIRST_BLOCK = 16  # a stream's first fetch; each next one doubles, up to BLOCK: a network's
+# thousands of streams that see a few draws a day hold a few floats, not a thousand each
 
 
 def stream_key(name: str) -> int:
@@ -70,15 +72,22 @@ def calibration_check_seed(seed: int) -> int:
     return seed + CALIBRATION_CHECK_OFFSET
 
 
-def buffered(draw_block: Callable[[int], np.ndarray]) -> Callable[[], float]:
-    """Turn a block sampler into a cheap per-call sampler (same numbers, same order)."""
+def buffered(draw_block: Callable[[int], np.ndarray], first: int = FIRST_BLOCK
+             ) -> Callable[[], float]:
+    """Turn a block sampler into a cheap per-call sampler: blocks of ``first`` draws, then
+    twice as many each time up to BLOCK.  The numbers do not depend on the block sizes
+    when the sampler's draws are sequential (numpy's continuous distributions: each value
+    takes the generator's next outputs), which is what the callers pass; pass
+    ``first=BLOCK`` for one whose draws are not (bounded integers)."""
     buffer: list[float] = []
     index = 0
+    size = first
 
     def draw() -> float:
-        nonlocal buffer, index
+        nonlocal buffer, index, size
         if index == len(buffer):
-            buffer, index = draw_block(BLOCK).tolist(), 0
+            buffer, index = draw_block(size).tolist(), 0
+            size = min(2 * size, BLOCK)
         index += 1
         return buffer[index - 1]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import zlib
+from functools import partial
 from typing import Callable
 
 import numpy as np
 
-from sim.rng import BLOCK, Streams, buffered, stream_key
+from sim.rng import BLOCK, FIRST_BLOCK, Streams, buffered, stream_key
 
 
 def first(draw: Callable[[], float], n: int) -> list[float]:
@@ -82,9 +83,23 @@ def test_buffered_hands_out_each_blocks_numbers_in_order_across_refills() -> Non
 
     draw = buffered(counting_block)
     assert requests == []  # nothing is drawn before the first call
-    n = 2 * BLOCK + 5
+    n = 3 * BLOCK + 5
     assert first(draw, n) == [float(i) for i in range(n)]
-    assert requests == [BLOCK, BLOCK, BLOCK]  # one block per refill, three for 2 * BLOCK + 5
+    # blocks double from FIRST_BLOCK up to BLOCK: a stream that sees few draws holds few
+    growing = [FIRST_BLOCK * 2**k for k in range(7)]
+    assert growing[-1] == BLOCK and requests[:7] == growing
+    assert requests[7:] == [BLOCK] * (len(requests) - 7) and sum(requests[:-1]) < n
+
+
+def test_growing_blocks_give_the_numbers_of_one_big_block_for_continuous_draws() -> None:
+    """What lets a stream start small: numpy's continuous draws are sequential, so the
+    block sizes do not change them (bounded integers are not: empirical samplers and
+    shared generators keep fixed blocks)."""
+    for draw in ("exponential", "lognormal", "gamma", "random"):
+        args = {"exponential": (2.0,), "lognormal": (0.3, 0.5), "gamma": (0.7, 2.0), "random": ()}[draw]
+        whole = getattr(np.random.Generator(np.random.PCG64(5)), draw)(*args, 3000).tolist()
+        sample = getattr(np.random.Generator(np.random.PCG64(5)), draw)
+        assert first(buffered(partial(sample, *args)), 3000) == whole
 
 
 def test_buffered_refills_exactly_when_a_block_is_used_up() -> None:
@@ -94,7 +109,7 @@ def test_buffered_refills_exactly_when_a_block_is_used_up() -> None:
         requests.append(n)
         return np.full(n, float(len(requests)))
 
-    draw = buffered(block)
+    draw = buffered(block, BLOCK)  # fixed blocks, as for a generator shared by samplers
     values = first(draw, BLOCK)
     assert values == [1.0] * BLOCK and len(requests) == 1
     assert draw() == 2.0 and len(requests) == 2

@@ -11,7 +11,7 @@ from sim.choice import expected_wait_minutes
 from sim.distributions import Sampler, sampler
 from sim.engine.metrics import ChannelStats
 from sim.engine.pool import ServerPool
-from sim.rng import Streams, buffered
+from sim.rng import BLOCK, Streams, buffered
 from sim.scenario import SELF_SERVICE_KINDS, Channel, ChannelKind, LobbyGuide
 
 
@@ -84,8 +84,8 @@ class ChannelState:
             rng = self._streams.generator(f"breakdown/{self.name}")
             mtbf = spec.mtbf_minutes
             repair = sampler(spec.repair, self._streams.generator(f"repair/{self.name}"))
-            for i in range(machines):
-                up_time = buffered(lambda n: rng.exponential(mtbf, n))
+            for i in range(machines):  # one generator for all machines: fixed blocks
+                up_time = buffered(lambda n: rng.exponential(mtbf, n), BLOCK)
                 env.process(self._machine(i, up_time, repair))
         for window in spec.outages:
             env.process(self._planned_outage(window.start_minute, window.end_minute))
