@@ -201,7 +201,8 @@ def _guide(m: JourneyContext, seg: SegmentState, options: list[Option], option: 
 
 def _arrive(m: JourneyContext, stats: ChannelStats) -> int:
     hour = int(m.env.now // MINUTES_PER_HOUR)
-    stats.count("arrivals", hour)
+    stats.arrivals += 1
+    stats.hourly["arrivals"][hour] += 1
     stats.in_system += 1
     return hour
 
@@ -209,9 +210,11 @@ def _arrive(m: JourneyContext, stats: ChannelStats) -> int:
 def _finish_service(m: JourneyContext, option: Option, stats: ChannelStats, hour: int) -> Outcome:
     stats.handled += 1
     if option.success < 1.0 and m.success_u[option.channel.name]() >= option.success:
-        stats.count("failed", hour)
+        stats.failed += 1
+        stats.hourly["failed"][hour] += 1
         return Outcome.failed
-    stats.count("served", hour)
+    stats.served += 1
+    stats.hourly["served"][hour] += 1
     return Outcome.served
 
 
@@ -220,14 +223,17 @@ def _online_visit(m: JourneyContext, option: Option, stats: ChannelStats) -> Vis
     hour = _arrive(m, stats)
     channel = option.channel
     if not channel.up:
-        stats.count("failed", hour)
+        stats.failed += 1
+        stats.hourly["failed"][hour] += 1
         return Outcome.failed, 0.0, None, NAN
     pool = channel.pool
     if pool is not None and not pool.try_seize():
-        stats.count("balked", hour)
+        stats.balked += 1
+        stats.hourly["balked"][hour] += 1
         return Outcome.balked, 0.0, None, NAN
     stats.record_wait(0.0, hour)
-    stats.count("within_target", hour)
+    stats.within_target += 1
+    stats.hourly["within_target"][hour] += 1
     began = m.env.now
     yield m.env.timeout(option.service())
     if pool is not None:
@@ -259,18 +265,22 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
     if channel.ivr is not None:
         yield env.timeout(channel.ivr())
     if option.ivr_completion > 0 and m.success_u[channel.name]() < option.ivr_completion:
-        stats.count("served_ivr", hour)
-        stats.count("served", hour)
+        stats.served_ivr += 1
+        stats.hourly["served_ivr"][hour] += 1
+        stats.served += 1
+        stats.hourly["served"][hour] += 1
         return Outcome.served_ivr, 0.0, None, NAN
     if spec.deflect_to and can_switch:
         by_name = {o.channel.name: o for o in options if o.channel not in tried}
         target = next((by_name[n] for n in spec.deflect_to if n in by_name), None)
         if target is not None and seg.decide_u() < seg.spec.deflection_acceptance:
-            stats.count("deflected", hour)
+            stats.deflected += 1
+            stats.hourly["deflected"][hour] += 1
             return Outcome.deflected, 0.0, target, NAN
     if (spec.balk_queue_length is not None and pool.busy >= pool.capacity
             and pool.waiting >= spec.balk_queue_length):
-        stats.count("balked", hour)
+        stats.balked += 1
+        stats.hourly["balked"][hour] += 1
         return Outcome.balked, 0.0, None, NAN
 
     joined = env.now
@@ -291,12 +301,14 @@ def _queue_visit(m: JourneyContext, seg: SegmentState, option: Option, options: 
             if (yield ticket.event) is GAVE_UP:
                 wait = env.now - joined
                 stats.record_wait(wait, hour, served=False)
-                stats.count("abandoned", hour)
+                stats.abandoned += 1
+                stats.hourly["abandoned"][hour] += 1
                 return Outcome.abandoned, wait, None, joined
     wait = env.now - joined
     stats.record_wait(wait, hour)
     if wait <= spec.target_wait_minutes:
-        stats.count("within_target", hour)
+        stats.within_target += 1
+        stats.hourly["within_target"][hour] += 1
     if times is not None:
         times[4] = env.now
     service = option.service()

@@ -98,11 +98,6 @@ class ChannelStats:
         """The waits of everyone who joined: the served and abandoned sketches merged."""
         return self.sketch_served.merged(self.sketch_abandoned)
 
-    def count(self, outcome: str, hour: int) -> None:
-        """One more ``outcome`` (served, balked, ...) overall and in the visit's hour."""
-        setattr(self, outcome, getattr(self, outcome) + 1)
-        self.hourly[outcome][hour] += 1
-
     def record_wait(self, wait: float, hour: int, served: bool = True) -> None:
         """A customer who joined the queue: their time in it, kept apart for those who were
         served (and counted within each extra threshold) and those who abandoned."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Generator
+from typing import Any, Generator
 
 import simpy
 
@@ -126,13 +126,20 @@ class Model(JourneyContext):
                     if o.channel.name in promoted:
                         o.base_utility += shift
 
-    def _arrivals(self, seg: SegmentState) -> Generator[simpy.Event, None, None]:
+    def _arrivals(self, seg: SegmentState) -> None:
+        """Schedule a segment's arrivals one after another: each, when its time comes,
+        starts its journey and schedules the next (a timeout's callback, no process)."""
         env, horizon = self.env, self.horizon
-        t = seg.clock.next_after(0.0, seg.exp1())
-        while t < horizon:
-            yield env.timeout(t - env.now)
-            env.process(journey(self, seg, seg.draw_type()))
-            t = seg.clock.next_after(t, seg.exp1())
+
+        def arrive(t: float) -> None:
+            start(journey(self, seg, seg.draw_type()))
+            following = seg.clock.next_after(t, seg.exp1())
+            if following < horizon:
+                env.timeout(following - env.now).callbacks.append(lambda _: arrive(following))
+
+        first = seg.clock.next_after(0.0, seg.exp1())
+        if first < horizon:
+            env.timeout(first - env.now).callbacks.append(lambda _: arrive(first))
 
     def run(self) -> None:
         """Start the channels' processes and each segment's arrivals, advance the clock to
@@ -141,13 +148,36 @@ class Model(JourneyContext):
         for ch in self.channels.values():
             ch.start_processes()
         for seg in self.segments:
-            self.env.process(self._arrivals(seg))
+            self._arrivals(seg)
         self.env.run(until=self.horizon)
         if self.trace is not None:
             self.record_in_progress()
         for ch in self.channels.values():
             ch.finish()
         self.journeys.change_in_system(self.horizon, 0)
+
+
+def start(process: Generator[simpy.Event, Any, None]) -> None:
+    """Run a journey now, up to its first wait, and resume it as each event it waits for
+    is processed: SimPy's Process without the Process (no object, no initialising event
+    per customer).  A journey's events never fail and it is never interrupted, the two
+    things Process adds; everything else happens in the same order."""
+    def resume(event: simpy.Event) -> None:
+        try:
+            waiting = process.send(event._value)
+            while waiting.callbacks is None:  # already processed: its value is there
+                waiting = process.send(waiting._value)
+        except StopIteration:
+            return
+        waiting.callbacks.append(resume)
+
+    try:
+        waiting = next(process)
+        while waiting.callbacks is None:
+            waiting = process.send(waiting._value)
+    except StopIteration:
+        return
+    waiting.callbacks.append(resume)
 
 
 def _scaled(draw: Sampler, factor: float) -> Sampler:
