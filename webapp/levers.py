@@ -18,6 +18,7 @@ from sim.network import network_segment
 from sim.scenario import STAFFED_KINDS, ChannelKind, Scenario, opening_minutes
 
 SCENARIO_PREFIX = "scenario."
+BRANCH_GROUP = "Branches"  # a network's branch table: branches.<branch>.<field> levers
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,14 @@ def _branch_levers(scenario: Scenario) -> list[Lever]:
         base = f"branches.{name}"
         if isinstance(branch.tellers, list):
             levers.append(Lever(f"{base}.tellers", f"{name}: tellers by hour", "schedule",
-                                "Branches", [float(t) for t in branch.tellers], 60.0,
+                                BRANCH_GROUP, [float(t) for t in branch.tellers], 60.0,
                                 scenario.open_hour))
         else:
-            levers.append(Lever(f"{base}.tellers", f"{name}: tellers", "float", "Branches",
+            levers.append(Lever(f"{base}.tellers", f"{name}: tellers", "float", BRANCH_GROUP,
                                 float(branch.tellers)))
-        levers.append(Lever(f"{base}.kiosks", f"{name}: kiosks", "int", "Branches",
+        levers.append(Lever(f"{base}.kiosks", f"{name}: kiosks", "int", BRANCH_GROUP,
                             branch.kiosks))
-        levers.append(Lever(f"{base}.guides", f"{name}: lobby guides", "int", "Branches",
+        levers.append(Lever(f"{base}.guides", f"{name}: lobby guides", "int", BRANCH_GROUP,
                             branch.guides))
     return levers
 

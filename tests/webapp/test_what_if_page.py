@@ -85,12 +85,25 @@ def test_a_bad_value_is_the_engines_one_line_under_its_widget() -> None:
     assert not at.code  # nothing to run
 
 
-def test_a_networks_branch_table_is_edited_on_the_page_and_its_regions_shown() -> None:
-    """bank_network: the branches' tellers, kiosks and guides are levers (branches.<b>.*),
-    and the results add the branches and the regions beside the network."""
-    at = app()
-    at.selectbox(key="what_if:shipped").set_value("bank_network").run()
-    at.number_input(key="lever:bank_network:branches.riverside.kiosks").set_value(4).run()
+def test_a_networks_branches_are_one_table_whose_values_reach_the_run_and_regions_shown() -> None:
+    """bank_network: the branches' tellers, kiosks and guides are one editable table, a row
+    per branch (not a widget per value: 120 halls are 120 rows); a value carried in the
+    address (a reload, a plan) is in its cell and in the command run; central's hourly
+    tellers keep a table of their own; the results add the branches and the regions
+    beside the network."""
+    at = AppTest.from_file(str(MAIN), default_timeout=120)
+    at.query_params["scenario"] = "bank_network"
+    at.query_params["set"] = ["branches.riverside.kiosks=4"]
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    (branches,) = [d.value for d in at.dataframe if "branch" in d.value.columns]
+    assert set(branches.columns) == {"branch", "region", "tellers", "kiosks", "guides"}
+    rows = branches.set_index("branch")
+    assert list(rows.index) == ["central", "riverside", "hilltop"]
+    assert rows.loc["riverside", "kiosks"] == 4 and rows.loc["hilltop", "tellers"] == 2
+    assert pd.isna(rows.loc["central", "tellers"])  # by the hour, in a table of its own
+    assert any(n.key == "lever:bank_network:branches.central.tellers" for n in at.dataframe)
+    assert not [n for n in at.number_input if "branches." in (n.key or "")]
     at.button(key="what_if:run").click().run()
     assert not at.exception and not at.error
     assert [c.value for c in at.code] == [

@@ -13,7 +13,7 @@ import yaml
 from sim.scenario import STAFFED_KINDS
 from sim.validate import ScenarioError
 from webapp.downloads import csv_zip, xlsx_workbook
-from webapp.levers import Lever, lever_of_error, overrides, scenario_levers
+from webapp.levers import BRANCH_GROUP, Lever, lever_of_error, overrides, scenario_levers
 from webapp.paired import as_table
 from webapp.ui import chosen_scenario, one_line, run_job
 from webapp.whatif import WhatIfAnswer, WhatIfQuestion, answer
@@ -57,6 +57,46 @@ def widget(lever: Lever) -> Any:
     return [float(v) for v in table["staff"]]
 
 
+BRANCH_FIELDS = ("tellers", "kiosks", "guides")
+
+
+def branch_table(members: list[Lever]) -> None:
+    """A network's branches as one editable table, a row per branch (120 halls are 120
+    rows, not 360 widgets): its region, tellers, kiosks and lobby guides; a branch whose
+    tellers change by the hour keeps its own table of them below."""
+    rows: dict[str, dict[str, Any]] = {}
+    for lever in members:
+        if lever.kind == "schedule":
+            continue
+        _, branch, field = lever.key.split(".")
+        row = rows.setdefault(branch, {"branch": branch,
+                                       "region": base.branches[branch].region})
+        row[field] = carried.get(lever.key, lever.value)
+    if rows:
+        edited = st.data_editor(pd.DataFrame(list(rows.values())), key=f"lever:{source}:branches",
+                                disabled=["branch", "region"], hide_index=True)
+        if any(lever.kind == "schedule" for lever in members):
+            st.caption("An empty tellers cell: that branch's tellers change by the hour "
+                       "(its own table below).")
+        kinds = {lever.key: lever.kind for lever in members}
+        slot = st.empty()  # a bad cell's line shows under the table
+        for row in edited.to_dict("records"):
+            for field in BRANCH_FIELDS:
+                key = f"branches.{row['branch']}.{field}"
+                if key not in kinds or kinds[key] == "schedule":
+                    continue
+                if pd.isna(row[field]):
+                    slot.error(f"scenario.{key}: every cell of the branch table needs a number")
+                    st.stop()
+                values[key] = int(row[field]) if kinds[key] == "int" else float(row[field])
+        for key in kinds:
+            slots[key] = slot
+    for lever in members:
+        if lever.kind == "schedule":
+            values[lever.key] = widget(lever)
+            slots[lever.key] = st.empty()
+
+
 groups: dict[str, list[Lever]] = {}
 for lever in levers:
     groups.setdefault(lever.group, []).append(lever)
@@ -64,6 +104,9 @@ columns = st.columns(min(3, len(groups)))
 for i, (group, members) in enumerate(groups.items()):
     with columns[i % len(columns)]:
         st.subheader(group)
+        if group == BRANCH_GROUP:
+            branch_table(members)
+            continue
         for lever in members:
             values[lever.key] = widget(lever)
             slots[lever.key] = st.empty()
