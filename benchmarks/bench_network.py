@@ -73,7 +73,6 @@ import json
 import math
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -109,6 +108,7 @@ from bench_sim import (  # noqa: E402
     timed,
 )
 from bench_sweep import SHARE_TARGET, Ceiling, Timing, calibrate, load, progress  # noqa: E402
+from memory import maxrss_mb, peak_rss_mb  # noqa: E402
 from tables import table  # noqa: E402
 
 import sim  # noqa: E402
@@ -379,26 +379,6 @@ class MemoryRow:
     maxrss_mb: float  # ru_maxrss: on Linux at least the parent's RSS when it started the child
     rss_before_mb: float  # after imports and loading the scenario, before Model()
     rss_after_mb: float
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set size: ``VmHWM`` of Linux's /proc/self/status, which
-    starts afresh at exec; elsewhere ``ru_maxrss``.  (Linux carries ``ru_maxrss`` over
-    exec: a child started by a process of 400 MB reports at least 400 MB.)"""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return maxrss_mb()
-
-
-def maxrss_mb() -> float:
-    """``ru_maxrss`` in MB (KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def memory_child(branches: int, per_branch: int) -> None:
