@@ -101,14 +101,13 @@ from bench_sim import (  # noqa: E402
     Throughput,
     bare_mmc,
     command_line,
-    current_rss_mb,
     mmc_parameters,
     spread,
     throughput_row,
     timed,
 )
 from bench_sweep import SHARE_TARGET, Ceiling, Timing, calibrate, load, progress  # noqa: E402
-from memory import maxrss_mb, peak_rss_mb  # noqa: E402
+from memory import current_rss_mb, maxrss_mb, peak_rss_mb  # noqa: E402
 from tables import table  # noqa: E402
 
 import sim  # noqa: E402

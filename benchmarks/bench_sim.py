@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import math
 import os
 import platform
 import random
@@ -58,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even without `pip install -e .`
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/tables.py
 
-from memory import peak_rss_mb  # noqa: E402
+from memory import current_rss_mb, peak_rss_mb  # noqa: E402
 from tables import table  # noqa: E402
 
 import sim  # noqa: E402
@@ -297,18 +296,6 @@ class MemoryRow:
     peak_rss_mb: float  # whole process, imports included
     rss_before_mb: float  # after imports and set-up, before the run
     rss_after_mb: float
-
-
-def current_rss_mb() -> float:
-    """Resident set size now (Linux ``/proc``); NaN where that is not available."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return math.nan
 
 
 def memory_child(horizon: float) -> None:

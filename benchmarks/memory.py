@@ -1,23 +1,36 @@
-"""A process's peak memory, measured so that a child's figure is its own."""
+"""A process's memory now and at its peak, measured so that a child's figure is its own."""
 
 from __future__ import annotations
 
+import math
 import resource
 import sys
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set size: ``VmHWM`` of Linux's /proc/self/status, which
-    starts afresh at exec; elsewhere ``ru_maxrss``.  (Linux carries ``ru_maxrss`` over
-    exec: a child started by a process of 400 MB reports at least 400 MB.)"""
+def status_mb(field: str) -> float:
+    """A size line of Linux's /proc/self/status (``VmRSS``, ``VmHWM``) in MB; NaN where
+    there is no /proc."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return maxrss_mb()
+    return math.nan
+
+
+def current_rss_mb() -> float:
+    """Resident set size now (Linux); NaN elsewhere."""
+    return status_mb("VmRSS")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size: ``VmHWM``, which starts afresh at exec;
+    where there is no /proc, ``ru_maxrss``.  (Linux carries ``ru_maxrss`` over exec: a
+    child started by a process of 400 MB reports at least 400 MB.)"""
+    peak = status_mb("VmHWM")
+    return maxrss_mb() if math.isnan(peak) else peak
 
 
 def maxrss_mb() -> float:

@@ -38,7 +38,8 @@ class Formulation:
     uplift: dict[tuple[str, str], pulp.LpAffineExpression] = field(default_factory=dict)
     diverted: dict[str, pulp.LpVariable] = field(default_factory=dict)
     staff: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
-    rate: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
+    rate: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)  # work
+    arrivals: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
     steps: dict[tuple[str, int], list[pulp.LpVariable]] = field(default_factory=dict)  # by level
     extra_staff: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     coverage: dict[tuple[str, int], pulp.LpAffineExpression] = field(default_factory=dict)
@@ -116,10 +117,13 @@ def add_staffing(m: Formulation) -> None:
     for slot in m.data.staffed:
         key = (slot.channel, slot.slot)
         name = _key(slot.channel, slot.slot)
+        by_segment = pulp.lpSum(drop * m.diverted[s] for s, drop in slot.rate_drop.items())
+        m.arrivals[key] = slot.base_rate - (
+            pulp.lpSum(drop * m.uplift[k] for k, drop in slot.moved_drop.items())
+            if slot.moved_drop else by_segment)
         m.rate[key] = slot.base_rate - (
             pulp.lpSum(drop * m.uplift[k] for k, drop in slot.work_drop.items())
-            if slot.work_drop else
-            pulp.lpSum(drop * m.diverted[s] for s, drop in slot.rate_drop.items()))
+            if slot.work_drop else by_segment)
         if len(slot.levels) == 1:
             n, cap = slot.levels[0]
             m.staff[key] = pulp.LpAffineExpression(constant=n)

@@ -92,11 +92,7 @@ def extract_plan(m: Formulation, result: SolveResult, objective_name: str, budge
     # with shift patterns the staff present is the shifts' coverage, at least the step
     staff = {key: int(round(_value(e))) for key, e in (m.coverage or m.staff).items()}
     rate = {key: max(0.0, _value(e)) for key, e in m.rate.items()}
-    diverted = {s: _value(v) for s, v in m.diverted.items()}
-    moved = {key: _value(e) for key, e in m.uplift.items()}
-    arrivals = {(s.channel, s.slot): max(0.0, s.base_rate - (
-        sum(d * moved[k] for k, d in s.moved_drop.items()) if s.moved_drop else
-        sum(d * diverted[x] for x, d in s.rate_drop.items()))) for s in data.staffed}
+    arrivals = {key: max(0.0, _value(e)) for key, e in m.arrivals.items()}
     slots = {(s.channel, s.slot): s for s in data.staffed}
     required = {key: slots[key].required_staff(rate[key]) for key in slots}
     # spend is never negative; a solver's -1e-9 would print as "-0"

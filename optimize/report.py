@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from optimize.check import Check
 from optimize.data import PlanningData
+from optimize.formulation import pool_costs
 from optimize.plan import Plan, predicted_slot_service_level
 from sim.experiment import Estimate
 from sim.plots import new_figure, save_figure
@@ -87,12 +88,11 @@ def promotion_rows(plan: Plan, data: PlanningData) -> list[dict[str, Any]]:
     """One row per (campaign, segment) the plan could spend on (promotion.csv): units,
     spend, uplift (the share of the segment's choices moved) and the diversion one more
     unit of money buys (0 where the segment's cap is reached or a unit is free)."""
-    pools = {(cs.campaign, cs.pool): cs.unit_cost for cs in data.campaigns}
     return [{"campaign": campaign, "segment": pool, "units": plan.units[(campaign, pool)],
              "spend": cost * plan.units[(campaign, pool)],
              "uplift": plan.uplift[(campaign, pool)],
              "marginal_diversion_per_unit_spend": plan.marginal[(campaign, pool)]}
-            for (campaign, pool), cost in pools.items()]
+            for (campaign, pool), cost in pool_costs(data).items()]
 
 
 def kiosk_rows(plan: Plan, data: PlanningData, scenario: Scenario) -> list[dict[str, Any]]:

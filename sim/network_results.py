@@ -152,8 +152,6 @@ def network_text(result: ExperimentResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["BRANCH_COLUMNS", "BRANCH_KPIS", "branch_rows", "network_summary", "network_text",
-           "regions", "worst_branches"]
 
 
 def template_channel(scenario: Scenario, channel: str) -> str:
@@ -193,3 +191,7 @@ def shares_by_template(scenario: Scenario, channels: list[dict[str, Any]]) -> li
                                        "mean": 0.0, "ci_low": math.nan, "ci_high": math.nan})
         row["mean"] += 0.0 if math.isnan(r["mean"]) else r["mean"]
     return list(summed.values())
+
+
+__all__ = ["BRANCH_COLUMNS", "BRANCH_KPIS", "branch_rows", "flows_by_template", "network_summary",
+           "network_text", "regions", "shares_by_template", "template_channel", "worst_branches"]

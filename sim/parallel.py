@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any, Optional, TypeVar
 
 R = TypeVar("R")
@@ -99,15 +101,9 @@ def map_on_ray(function: Callable[..., R], calls: Iterable[tuple[Any, ...]],
         return task.remote(*(reference(a) for a in args))
 
     pending = iter(calls)
-    window: list[Any] = []
     limit = workers if workers is not None else max(1, int(ray.cluster_resources().get("CPU", 1)))
-    for args in pending:
-        window.append(submit(args))
-        if len(window) >= limit:
-            break
+    window = deque(submit(args) for args in islice(pending, limit))
     while window:
-        ref = window.pop(0)
-        for args in pending:  # keep the cluster busy while the next result is read
-            window.append(submit(args))
-            break
+        ref = window.popleft()
+        window.extend(submit(args) for args in islice(pending, 1))  # keep the cluster busy
         yield ray.get(ref)

@@ -128,27 +128,15 @@ def _answered_within(waiting: int, service_capacity: float, patience_rate: float
     uniform = float(out[-1])  # the fastest state's rate
     stay, move = 1.0 - out / uniform, advance / uniform
     mean_steps = uniform * target_minutes
-    steps = int(mean_steps + 12.0 * math.sqrt(mean_steps) + 30)  # Poisson tail < 1e-13
-    weight = math.exp(-mean_steps)
-    if weight == 0.0:  # e^-x underflows: start the weights from the Poisson mode instead
-        return _answered_within_log(stay, move, mean_steps, steps)
-    u = np.zeros(waiting)  # P(answered within n jumps | k ahead)
     within = np.zeros(waiting)
-    for n in range(1, steps + 1):
-        u = stay * u + move * np.concatenate(([1.0], u[:-1]))
-        weight *= mean_steps / n
-        within += weight * u
-    return within
-
-
-def _answered_within_log(stay: np.ndarray, move: np.ndarray, mean_steps: float, steps: int
-                         ) -> np.ndarray:
-    """``_answered_within`` for many uniformised steps, with Poisson weights in logs."""
-    u = np.zeros(len(stay))
-    within = np.zeros(len(stay))
+    if mean_steps <= 0:
+        return within  # a target of 0: nobody waiting is answered within it
+    steps = int(mean_steps + 12.0 * math.sqrt(mean_steps) + 30)  # Poisson tail < 1e-13
     log_mean = math.log(mean_steps)
+    u = np.zeros(waiting)  # P(answered within n jumps | k ahead)
     for n in range(1, steps + 1):
         u = stay * u + move * np.concatenate(([1.0], u[:-1]))
+        # the Poisson weight in logs: e^-x underflows when many steps are needed
         within += math.exp(n * log_mean - mean_steps - math.lgamma(n + 1)) * u
     return within
 

@@ -205,6 +205,11 @@ CASES: dict[str, Case] = {
                                    "scenario.channels.hotline.service_level_thresholds=[0]"],
                            "scenario.channels.hotline.service_level_thresholds[0]=0.0"),
     "workers_zero": Case("sim", ["run.workers=0"], "run.workers=0"),
+    "executor_unknown": Case("sim", ["run.executor=spark"], "run.executor"),
+    "total_kiosks_negative": Case("optimize", ["optimize.max_total_kiosks=-1"],
+                                  "optimize.max_total_kiosks=-1: must be >= 0"),
+    "kiosk_budget_nan": Case("optimize", ["optimize.kiosk_budget=nan"],
+                             "optimize.kiosk_budget=nan"),
     # python -m sim.fit and python -m sim.compare: the log and the fit's settings
     "fit_share_above_one": Case("fit", ["fit.log=calls.csv", "fit.target_share=2"],
                                 "fit.target_share=2.0", files=log(LOG_HEADER)),

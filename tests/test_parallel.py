@@ -77,5 +77,10 @@ def test_workers_end_when_the_process_that_started_them_is_killed() -> None:
 
 
 def test_workers_null_means_every_core_this_process_may_use() -> None:
-    assert usable_workers(None) == len(os.sched_getaffinity(0))
+    """A process pinned to one core (as taskset or a container would) gets one worker."""
+    pinned = subprocess.run(
+        [sys.executable, "-c", "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+         "from sim.parallel import usable_workers; print(usable_workers(None))"],
+        capture_output=True, text=True, check=True)
+    assert pinned.stdout.strip() == "1"
     assert usable_workers(3) == 3

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Generator
+from typing import Any, Generator, Optional
 
 import simpy
 
@@ -162,22 +162,16 @@ def start(process: Generator[simpy.Event, Any, None]) -> None:
     is processed: SimPy's Process without the Process (no object, no initialising event
     per customer).  A journey's events never fail and it is never interrupted, the two
     things Process adds; everything else happens in the same order."""
-    def resume(event: simpy.Event) -> None:
+    def resume(event: Optional[simpy.Event]) -> None:
         try:
-            waiting = process.send(event._value)
+            waiting = process.send(None if event is None else event._value)
             while waiting.callbacks is None:  # already processed: its value is there
                 waiting = process.send(waiting._value)
         except StopIteration:
             return
         waiting.callbacks.append(resume)
 
-    try:
-        waiting = next(process)
-        while waiting.callbacks is None:
-            waiting = process.send(waiting._value)
-    except StopIteration:
-        return
-    waiting.callbacks.append(resume)
+    resume(None)
 
 
 def _scaled(draw: Sampler, factor: float) -> Sampler:

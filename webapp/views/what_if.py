@@ -78,19 +78,18 @@ def branch_table(members: list[Lever]) -> None:
         if any(lever.kind == "schedule" for lever in members):
             st.caption("An empty tellers cell: that branch's tellers change by the hour "
                        "(its own table below).")
-        kinds = {lever.key: lever.kind for lever in members}
+        cells = {lever.key: lever.kind for lever in members if lever.kind != "schedule"}
         slot = st.empty()  # a bad cell's line shows under the table
         for row in edited.to_dict("records"):
             for field in BRANCH_FIELDS:
                 key = f"branches.{row['branch']}.{field}"
-                if key not in kinds or kinds[key] == "schedule":
+                if key not in cells:
                     continue
                 if pd.isna(row[field]):
                     slot.error(f"scenario.{key}: every cell of the branch table needs a number")
                     st.stop()
-                values[key] = int(row[field]) if kinds[key] == "int" else float(row[field])
-        for key in kinds:
-            slots[key] = slot
+                values[key] = int(row[field]) if cells[key] == "int" else float(row[field])
+                slots[key] = slot
     for lever in members:
         if lever.kind == "schedule":
             values[lever.key] = widget(lever)
