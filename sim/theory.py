@@ -111,8 +111,10 @@ def erlang_a_service_level(servers: int, arrival_rate: float, service_rate: floa
     waiting = len(p) - servers  # k = 0 .. waiting - 1 callers ahead
     if waiting <= 0:
         return answered_now
-    return answered_now + float(np.dot(p[servers:], _answered_within(
-        waiting, servers * service_rate, patience_rate, target_minutes)))
+    within = _answered_within(waiting, servers * service_rate, patience_rate, target_minutes)
+    # fsum, not np.dot: BLAS picks its dot kernel by CPU, so the last digit of a plan's
+    # predicted service level would depend on the machine
+    return answered_now + math.fsum(pk * float(w) for pk, w in zip(p[servers:], within))
 
 
 def _answered_within(waiting: int, service_capacity: float, patience_rate: float,
