@@ -6,7 +6,7 @@ generators or seeds, so one seed gives the same bytes whatever runs where."""
 from __future__ import annotations
 
 import zlib
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -79,16 +79,16 @@ def buffered(draw_block: Callable[[int], np.ndarray], first: int = FIRST_BLOCK
     when the sampler's draws are sequential (numpy's continuous distributions: each value
     takes the generator's next outputs), which is what the callers pass; pass
     ``first=BLOCK`` for one whose draws are not (bounded integers)."""
-    buffer: list[float] = []
-    index = 0
+    values: Iterator[float] = iter(())
     size = first
 
     def draw() -> float:
-        nonlocal buffer, index, size
-        if index == len(buffer):
-            buffer, index = draw_block(size).tolist(), 0
+        nonlocal values, size
+        try:
+            return next(values)
+        except StopIteration:  # the block is used up: the next one, twice the size
+            values = iter(draw_block(size).tolist())
             size = min(2 * size, BLOCK)
-        index += 1
-        return buffer[index - 1]
+            return next(values)
 
     return draw

@@ -32,6 +32,9 @@ class ChannelState:
         self.down: set[int] = set()  # kiosk machines out of service, by index
         self.ivr: Optional[Sampler] = None
         self.answers_unstaffed = spec.kind is ChannelKind.hotline and spec.ivr is not None
+        # open at all hours: online (customers cannot see an outage before they try)
+        # and a hotline whose IVR answers; the others while a server is there
+        self.always_open = spec.kind is ChannelKind.online or self.answers_unstaffed
         self.service_factors = list(spec.service_factors)  # per schedule slot; [] = 1
         if spec.ivr is not None:
             self.ivr = sampler(spec.ivr, streams.generator(f"ivr/{name}"))
@@ -52,10 +55,7 @@ class ChannelState:
         online channels and a hotline with an IVR at all hours (its IVR answers whether or
         not agents are on duty: callers it does not complete queue for the next agent, or
         abandon)."""
-        if self.kind is ChannelKind.online or self.answers_unstaffed:
-            return True  # customers cannot see an outage before they try
-        assert self.pool is not None
-        return self.pool.capacity > 0
+        return self.always_open or self.pool.capacity > 0  # type: ignore[union-attr]
 
     def service_factor(self, t: float) -> float:
         """The factor on a service that starts at minute ``t`` (``service_factors``)."""

@@ -79,9 +79,12 @@ def choose(seg: SegmentState, options: list[Option], tried: set[ChannelState],
     if len(options) == 1 and not staffed_only:
         only = options[0]
         return only if only.channel not in tried and only.channel.is_open() else None
-    cands = [o for o in options
-             if o.channel not in tried and o.channel.is_open()
-             and (o.channel.staffed or not staffed_only)]
+    cands = []
+    for o in options:  # ChannelState.is_open, inlined: a choice's hot loop
+        ch = o.channel
+        if (ch not in tried and (ch.always_open or ch.pool.capacity > 0)
+                and (ch.staffed or not staffed_only)):
+            cands.append(o)
     if seg.has_neighbours and not tried and any(o.neighbour for o in cands):  # own first
         own = [o for o in cands if not o.neighbour]
         cands = own or cands

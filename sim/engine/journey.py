@@ -96,7 +96,8 @@ def journey(m: JourneyContext, seg: SegmentState, ttype: str) -> Generator[simpy
             moved = moved or option.channel is not channel
         channel = option.channel
         tried.add(channel)
-        stats = m.stats_now(channel)
+        stats = (channel.stats if env.now >= m.warmup  # m.stats_now, inlined: the hot path
+                 else m.warmup_stats[channel.name])
         if redial:
             stats.redials += 1
         elif attempts > 1 or moved:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from math import ceil, log
 from typing import Any, Sequence
 
 from sim.scenario import MINUTES_PER_HOUR
@@ -32,7 +33,9 @@ class QuantileSketch:
         if x <= 1e-12:
             self.zeros += 1
         else:
-            self.bins[math.ceil(math.log(x) / self._log_gamma)] += 1
+            k = ceil(log(x) / self._log_gamma)
+            bins = self.bins
+            bins[k] = bins.get(k, 0) + 1  # dict.get: Counter's own += costs a call more
 
     def merged(self, other: QuantileSketch) -> QuantileSketch:
         """The sketch of both samples: the same bins, so the quantiles are exactly those
@@ -89,9 +92,16 @@ class ChannelStats:
         self.busy_area = self.capacity_area = self.queue_area = 0.0
         self.hourly = {key: [0.0] * n_hours for key in HOURLY_COUNTS + HOURLY_AREAS
                        + tuple(f"within_{i}" for i in range(len(self.thresholds)))}
-        self._busy_h, self._cap_h = self.hourly["busy_area"], self.hourly["capacity_area"]
+        h = self.hourly  # the lists the hot paths add to, bound once
+        self._busy_h, self._cap_h = h["busy_area"], h["capacity_area"]
+        self._joined_h, self._wait_h, self._waited_h = h["joined"], h["wait_sum"], h["waited"]
+        self._wait_served_h = h["wait_served_sum"]
+        self._started_h, self._service_h = h["started"], h["service_sum"]
+        self._service_sq_h = h["service_sq_sum"]
         self._n_hours = n_hours
         self._last = 0.0
+        # advance's usual case: an interval inside [_hour_from, _hour_to], hour _hour
+        self._hour, self._hour_from, self._hour_to = 0, math.inf, -math.inf
 
     @property
     def sketch(self) -> QuantileSketch:
@@ -103,17 +113,17 @@ class ChannelStats:
         served (and counted within each extra threshold) and those who abandoned."""
         self.joined += 1
         self.wait_sum += wait
-        h = self.hourly
-        h["joined"][hour] += 1
-        h["wait_sum"][hour] += wait
+        self._joined_h[hour] += 1
+        self._wait_h[hour] += wait
         if wait > 1e-12:
             self.waited += 1
-            h["waited"][hour] += 1
+            self._waited_h[hour] += 1
         if served:
             self.wait_served_sum += wait
             self.sketch_served.add(wait)
-            h["wait_served_sum"][hour] += wait
+            self._wait_served_h[hour] += wait
             if self.thresholds:  # most channels report none: no loop on the hot path
+                h = self.hourly
                 for i, threshold in enumerate(self.thresholds):
                     if wait <= threshold:
                         self.within[i] += 1
@@ -121,16 +131,15 @@ class ChannelStats:
         else:
             self.wait_abandoned_sum += wait
             self.sketch_abandoned.add(wait)
-            h["wait_abandoned_sum"][hour] += wait
+            self.hourly["wait_abandoned_sum"][hour] += wait
 
     def record_service(self, minutes: float, hour: int) -> None:
         """A service that starts: its drawn length, by the hour the visit arrived (the
         planning model reads the mean service of what servers really do, after the IVR
         and the choice have filtered the mix)."""
-        h = self.hourly
-        h["started"][hour] += 1
-        h["service_sum"][hour] += minutes
-        h["service_sq_sum"][hour] += minutes * minutes
+        self._started_h[hour] += 1
+        self._service_h[hour] += minutes
+        self._service_sq_h[hour] += minutes * minutes
 
     def watch(self, env: Any, pool: Any) -> None:
         """Keep the time-weighted areas of ``pool`` (a ServerPool) in simulated time."""
@@ -146,25 +155,31 @@ class ChannelStats:
         pool = self._pool
         busy, capacity = pool.busy, pool.capacity
         available = capacity if capacity > busy else busy  # a leaving server still works
-        if last >= self.warmup:
+        if self._hour_from <= last and now <= self._hour_to:  # the usual case: one hour
             span = now - last
             self.busy_area += busy * span
             self.capacity_area += available * span
             self.queue_area += pool.waiting * span
+            self._busy_h[self._hour] += busy * span
+            self._cap_h[self._hour] += available * span
+            return
+        self._advance_across(last, now, busy, available, pool.waiting)
+
+    def _advance_across(self, last: float, now: float, busy: int, available: int,
+                        waiting: int) -> None:
+        """``advance`` over an interval that starts before the warm-up or crosses an hour;
+        then the hour ``now`` is in becomes the one ``advance`` adds to directly."""
+        if last >= self.warmup:
+            span = now - last
+            self.busy_area += busy * span
+            self.capacity_area += available * span
+            self.queue_area += waiting * span
         elif now > self.warmup:
             span = now - self.warmup
             self.busy_area += busy * span
             self.capacity_area += available * span
-            self.queue_area += pool.waiting * span
+            self.queue_area += waiting * span
         t = last if last >= self.warmup else self.warmup  # hourly areas also start at warm-up
-        if now <= t:
-            return
-        hour = int(t // MINUTES_PER_HOUR)
-        if now <= (hour + 1) * MINUTES_PER_HOUR:  # the usual case: no hour boundary crossed
-            if hour < self._n_hours:
-                self._busy_h[hour] += busy * (now - t)
-                self._cap_h[hour] += available * (now - t)
-            return
         busy_h, cap_h = self._busy_h, self._cap_h
         n = self._n_hours
         while t < now:
@@ -175,6 +190,11 @@ class ChannelStats:
             busy_h[hour] += busy * (end - t)
             cap_h[hour] += available * (end - t)
             t = end
+        hour = int(now // MINUTES_PER_HOUR)
+        if now >= self.warmup and hour < n:  # from here on, until the hour ends
+            self._hour = hour
+            self._hour_from = max(self.warmup, hour * MINUTES_PER_HOUR)
+            self._hour_to = (hour + 1) * MINUTES_PER_HOUR
 
 
 class JourneyStats:

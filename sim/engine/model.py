@@ -129,17 +129,17 @@ class Model(JourneyContext):
     def _arrivals(self, seg: SegmentState) -> None:
         """Schedule a segment's arrivals one after another: each, when its time comes,
         starts its journey and schedules the next (a timeout's callback, no process)."""
-        env, horizon = self.env, self.horizon
+        env, horizon, clock, exp1 = self.env, self.horizon, seg.clock, seg.exp1
 
-        def arrive(t: float) -> None:
+        def arrive(event: simpy.Event) -> None:  # its value: the minute it stands for
             start(journey(self, seg, seg.draw_type()))
-            following = seg.clock.next_after(t, seg.exp1())
+            following = clock.next_after(event._value, exp1())
             if following < horizon:
-                env.timeout(following - env.now).callbacks.append(lambda _: arrive(following))
+                env.timeout(following - env.now, following).callbacks.append(arrive)
 
-        first = seg.clock.next_after(0.0, seg.exp1())
+        first = clock.next_after(0.0, exp1())
         if first < horizon:
-            env.timeout(first - env.now).callbacks.append(lambda _: arrive(first))
+            env.timeout(first - env.now, first).callbacks.append(arrive)
 
     def run(self) -> None:
         """Start the channels' processes and each segment's arrivals, advance the clock to
