@@ -35,9 +35,10 @@ from optimize.report import (
     promotion_rows,
     staffing_rows,
 )
-from optimize.settings import Objective, OptimizeSettings
+from optimize.settings import Objective, OptimizeSettings, YearGoal
 from optimize.start import build_and_solve
 from optimize.validate import validate_settings
+from optimize.year.plan import YearPlanResult, plan_year
 from sim.io import write_csv, write_json
 from sim.scenario import RunSettings, Scenario, opening_minutes
 from sim.validate import UserError, validate_run, validate_scenario, validate_size
@@ -189,3 +190,40 @@ def solve(scenario: Scenario, objective: str = "max_diversion", budget: Optional
     validate_size(scenario, run)
     validate_settings(chosen, scenario, run)
     return plan_scenario(scenario, run, chosen, progress)
+
+
+def year_plan(scenario: Scenario, e_channel_share: Optional[float] = None,
+              penetration: Optional[float] = None, goal: str = "min_spend",
+              budget: Optional[float] = None, run: Optional[RunSettings] = None,
+              progress: Optional[bool] = False, **settings: Any) -> YearPlanResult:
+    """The year plan for ``scenario`` (``python -m optimize optimize.objective=year_plan``):
+    the cheapest month-by-month calendar of campaign contacts whose months-mode simulation
+    reaches ``e_channel_share`` and ``penetration`` at the last month (``goal="max_share"``:
+    the most share within ``budget``).  ``settings`` are OptimizeSettings' fields
+    (``check_replications=4``, ``targets=YearTargets(...)`` for milestones, ``year=
+    YearSettings(...)``); ``run`` the months mode's settings (``months``, ``customers``,
+    ``replications``).
+
+        >>> plan = optimize.year_plan(sim.load_scenario("telecom_year"), 0.55, 0.70,
+        ...                           run=RunSettings(customers=10000), check_replications=4)
+        >>> plan.to_dict()["status"], plan.to_dict()["p_target_met"]
+        >>> plan.write("year")          # year_plan.csv, trajectory.csv, plan.json, year_plan.png
+
+    Validates everything first; raises ScenarioError, or NoYearPlan when no calendar
+    reaches the targets, with the command line's one-line message."""
+    base = OptimizeSettings()
+    targets = settings.pop("targets", base.targets)
+    year = settings.pop("year", base.year)
+    targets = dataclasses.replace(
+        targets, e_channel_share=targets.e_channel_share if e_channel_share is None
+        else e_channel_share, penetration=targets.penetration if penetration is None
+        else penetration)
+    year = dataclasses.replace(year, goal=YearGoal(goal), budget=year.budget if budget is None
+                               else budget)
+    chosen = dataclasses.replace(base, objective=Objective.year_plan, targets=targets,
+                                 year=year, **settings)
+    run = run or RunSettings()
+    validate_run(run)
+    validate_scenario(scenario)
+    validate_settings(chosen, scenario, run)
+    return plan_year(scenario, run, chosen, progress)

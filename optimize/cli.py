@@ -21,7 +21,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 from optimize.api import NoPlan, plan_scenario, write_frontier
 from optimize.check import Check, Miss
 from optimize.plan import Plan
-from optimize.settings import OptimizeSettings
+from optimize.settings import Objective, OptimizeSettings
 from optimize.validate import validate_settings
 from sim.cli.config import (
     check_known_keys,
@@ -75,10 +75,13 @@ ConfigStore.instance().store(name="base_optimize_config", node=with_open_dicts(
 
 
 def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path,
-        quiet: bool = False) -> Plan:
+        quiet: bool = False) -> Optional[Plan]:
     """The whole job through the API, its files in ``out``; ``quiet``: no progress bars or
     summary (a sweep job).  Files that explain a refusal (frontier.csv, infeasible.json)
     are written before NoPlan goes up."""
+    if settings.objective is Objective.year_plan:
+        run_year(scenario, run_settings, settings, out, quiet)
+        return None
     try:
         result = plan_scenario(scenario, run_settings, settings,
                                progress=False if quiet else None)
@@ -103,6 +106,18 @@ def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSetting
                           f"refinement(s): " + "; ".join(m.describe(scenario.open_hour)
                                                          for m in misses))
     return result.plan
+
+
+def run_year(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings,
+             out: Path, quiet: bool) -> None:
+    """``optimize.objective=year_plan``: the calendar, its trajectories and odds in ``out``."""
+    from optimize.year.plan import plan_year
+    from optimize.year.result import describe as describe_year
+
+    result = plan_year(scenario, run_settings, settings, progress=False if quiet else None)
+    result.write(out)
+    if not quiet:
+        print(describe_year(result))
 
 
 class CheckFailed(Exception):

@@ -13,6 +13,14 @@ class Objective(Enum):
     max_diversion = "max_diversion"  # most diversion within the budget
     min_cost = "min_cost"  # cheapest plan reaching target_diversion
     frontier = "frontier"  # max_diversion over frontier_budgets
+    year_plan = "year_plan"  # a month-by-month campaign calendar (optimize.year, .targets)
+
+
+class YearGoal(Enum):
+    """What the year plan minimises or maximises (``optimize.year.goal``)."""
+
+    min_spend = "min_spend"  # the least spend that reaches optimize.targets
+    max_share = "max_share"  # the most e-channel share at the target month within the budget
 
 
 class SolverName(Enum):
@@ -30,6 +38,47 @@ class Shift:
     name: str = "full"
     length_slots: int = 8
     starts: List[int] = field(default_factory=list)  # empty: every slot it fits in
+
+
+@dataclass
+class Milestone:
+    """A point on the way: at the end of ``month`` (1 = the first), at least these (None:
+    no requirement)."""
+
+    month: int = 6
+    e_channel_share: Optional[float] = None
+    penetration: Optional[float] = None
+
+
+@dataclass
+class YearTargets:
+    """The year plan's targets (``optimize.targets``): the e-channel share of completed
+    transactions and the e-channel penetration (customers who used one that month) at the
+    end of ``month`` (None: the last of ``run.months``), and milestones before it.  Which
+    channels are e-channels: ``scenario.adoption.e_channels``."""
+
+    e_channel_share: Optional[float] = None
+    penetration: Optional[float] = None
+    month: Optional[int] = None
+    milestones: List[Milestone] = field(default_factory=list)
+
+
+@dataclass
+class YearSettings:
+    """How the year plan is sought (``optimize.year``).  Money is for the whole plan (the
+    months' campaign contacts at each campaign's ``unit_cost``)."""
+
+    goal: YearGoal = YearGoal.min_spend
+    budget: Optional[float] = None  # total spend allowed (max_share needs one)
+    # last year's spend per month: one number (every month) or one per month; with
+    # spend_bounds [low, high], each month spends within low x to high x of it
+    last_year_spend: List[float] = field(default_factory=list)
+    spend_bounds: List[float] = field(default_factory=list)
+    iterations: int = 4  # simulate the plan, re-anchor the model on it, re-solve
+    trust_radius: float = 0.25  # a re-solve moves each month's contacts by at most this
+    # share of the segment's reachable customers (doubled after a better plan, else halved)
+    tolerance: float = 0.01  # predicted and simulated target KPIs agree within this: done
+    estimate_share: float = 0.5  # the first response point: this share of a segment's pool
 
 
 @dataclass
@@ -66,3 +115,5 @@ class OptimizeSettings:
     kiosk_max_utilisation: float = 0.8  # kiosk and capped online load per server
     shifts: List[Shift] = field(default_factory=list)  # empty: staff chosen slot by slot
     check_replications: int = 10  # replications when simulating the plan (0: no check)
+    targets: YearTargets = field(default_factory=YearTargets)  # objective=year_plan
+    year: YearSettings = field(default_factory=YearSettings)  # objective=year_plan

@@ -6,7 +6,7 @@ import math
 from typing import Optional
 
 from optimize.data import SLOT_MINUTES
-from optimize.settings import Objective, OptimizeSettings, Shift
+from optimize.settings import Objective, OptimizeSettings, Shift, YearGoal
 from sim.network import network_segment
 from sim.scenario import STAFFED_KINDS, ChannelKind, RunSettings, Scenario
 from sim.validate import require, require_finite
@@ -56,6 +56,8 @@ def validate_settings(s: OptimizeSettings, scenario: Scenario,
     require(s.kiosk_budget is None or (math.isfinite(s.kiosk_budget) and s.kiosk_budget >= 0),
             f"{p}.kiosk_budget", s.kiosk_budget, "must be a finite number >= 0 (null: no limit)")
     validate_shifts(s.shifts, planning_slots(run) if run is not None else None, p)
+    if s.objective is Objective.year_plan:
+        validate_year(s, scenario, run.months if run is not None else None, p)
     require(bool(scenario.campaigns) or s.objective is not Objective.frontier,
              "scenario.campaigns", {}, "the frontier needs campaigns to spend on")
 
@@ -87,3 +89,41 @@ def validate_shifts(shifts: list[Shift], n_slots: Optional[int], p: str = "optim
             require(0 <= start <= last, f"{q}.starts[{j}]", start,
                     f"a {shift.length_slots}-slot shift starts in 0..{last} to end by slot "
                     f"{n_slots} (the end of run.horizon_minutes)")
+
+
+def validate_year(s: OptimizeSettings, scenario: Scenario, months: Optional[int],
+                  p: str = "optimize") -> None:
+    """The year plan's settings: targets are shares at months within the run's, max_share
+    has a budget, min_spend a target, spend bounds are [low, high] of last year's spend
+    (one number or one per month), and the scenario has campaigns to plan."""
+    t, y = s.targets, s.year
+    require(bool(scenario.campaigns), "scenario.campaigns", {}, "the year plan needs campaigns")
+    last = months if months is not None else 10**9
+    points = [(f"{p}.targets", t.month, t.e_channel_share, t.penetration)] + [
+        (f"{p}.targets.milestones[{i}]", m.month, m.e_channel_share, m.penetration)
+        for i, m in enumerate(t.milestones)]
+    for path, month, share, penetration in points:
+        require(month is None or 1 <= month <= last, f"{path}.month", month,
+                f"a month of the plan: 1 to run.months ({last})")
+        for key, value in (("e_channel_share", share), ("penetration", penetration)):
+            require(value is None or 0 <= value <= 1, f"{path}.{key}", value,
+                    "a target is a share in [0, 1]")
+    if y.goal is YearGoal.min_spend:
+        require(t.e_channel_share is not None or t.penetration is not None, f"{p}.targets",
+                None, "min_spend needs a target: optimize.targets.e_channel_share or .penetration")
+    else:
+        require(y.budget is not None, f"{p}.year.budget", None, "max_share needs a budget")
+    require(y.budget is None or y.budget >= 0, f"{p}.year.budget", y.budget, "must be >= 0")
+    if y.spend_bounds:
+        require(len(y.spend_bounds) == 2 and 0 <= y.spend_bounds[0] <= y.spend_bounds[1],
+                f"{p}.year.spend_bounds", y.spend_bounds, "[low, high] with 0 <= low <= high")
+        require(len(y.last_year_spend) in (1, last), f"{p}.year.last_year_spend",
+                y.last_year_spend, f"one number, or one per month ({last}), for spend_bounds")
+    for i, x in enumerate(y.last_year_spend):
+        require(x >= 0, f"{p}.year.last_year_spend[{i}]", x, "must be >= 0")
+    require(y.iterations >= 0, f"{p}.year.iterations", y.iterations, "must be >= 0")
+    require(y.tolerance > 0, f"{p}.year.tolerance", y.tolerance, "must be > 0")
+    require(0 < y.trust_radius <= 1, f"{p}.year.trust_radius", y.trust_radius,
+            "must lie in (0, 1]")
+    require(0 < y.estimate_share < 1, f"{p}.year.estimate_share", y.estimate_share,
+            "must lie in (0, 1)")

@@ -252,6 +252,13 @@ class Campaign:
     contacts_per_month: int = 0
     min_score: Optional[float] = None
     contact_uplift: float = 1.0
+    # run.mode=months, a calendar instead: segment -> contacts in month 1, 2, ... (months
+    # past the list: none); what optimize.objective=year_plan decides.  When a segment has
+    # a calendar, contacts_per_month does not apply to it
+    calendar: Dict[str, List[int]] = field(default_factory=dict)
+    # contact fatigue: no customer is contacted by this campaign more often (None: no cap)
+    max_contacts_per_customer: Optional[int] = None
+    max_contacts_per_month: Optional[int] = None  # over its segments (None: no cap)
 
 
 @dataclass
@@ -311,6 +318,10 @@ class Adoption:
     day_replications: int = 2  # representative days per month, for waits and abandonment
     learning: Learning = field(default_factory=Learning)
     targets: Dict[str, float] = field(default_factory=dict)  # monthly KPI -> target (plot lines)
+    # the channels whose transactions count as e-channel ones (e_channel_share, penetration):
+    # empty: the self-service ones (kiosks, online); a hotline listed counts the calls its
+    # IVR completes, as some operators do
+    e_channels: List[str] = field(default_factory=list)
 
 
 @dataclass

@@ -358,6 +358,13 @@ def validate_adoption(scenario: Scenario, p: str) -> None:
     _non_negative(f"{p}.learning.rate", a.learning.rate)
     for key in ("neutral_score", "decay_per_month", "satisfaction_memory"):
         _probability(f"{p}.learning.{key}", getattr(a.learning, key))
+    for i, name in enumerate(a.e_channels):
+        ch = scenario.channels.get(name)
+        require(ch is not None, f"{p}.e_channels[{i}]", name, "not a channel of the scenario")
+        assert ch is not None
+        require(ch.kind in SELF_SERVICE_KINDS or bool(ch.ivr_completion), f"{p}.e_channels[{i}]",
+                name, "a staffed channel counts only the calls its IVR completes, and it has "
+                "no ivr_completion")
     for kpi, target in a.targets.items():
         require(kpi in ("e_channel_share", "penetration", "penetration_cumulative"),
                 f"{p}.targets.{kpi}", target,
@@ -398,6 +405,15 @@ def validate_campaign(scenario: Scenario, campaign: Campaign, p: str) -> None:
         require(units == 0 or campaign.min_units <= units <= campaign.max_units,
                  f"{p}.units.{seg}", units,
                  f"must be 0 or within [{campaign.min_units}, {campaign.max_units}]")
+    for seg, counts in campaign.calendar.items():
+        require(seg in (campaign.segments or scenario.segments), f"{p}.calendar", seg,
+                "not a segment the campaign targets")
+        for i, n in enumerate(counts):
+            require(isinstance(n, int) and n >= 0, f"{p}.calendar.{seg}[{i}]", n,
+                    "contacts are a whole number >= 0")
+    for key in ("max_contacts_per_customer", "max_contacts_per_month"):
+        cap = getattr(campaign, key)
+        require(cap is None or cap >= 0, f"{p}.{key}", cap, "must be >= 0 (null: no cap)")
     _validate_response(campaign.response, f"{p}.response")
 
 

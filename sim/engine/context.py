@@ -82,7 +82,7 @@ def choose(seg: SegmentState, options: list[Option], tried: set[ChannelState],
     cands = []
     for o in options:  # ChannelState.is_open, inlined: a choice's hot loop
         ch = o.channel
-        if (ch not in tried and (ch.always_open or ch.pool.capacity > 0)
+        if (ch not in tried and (ch.always_open or ch.pool.capacity > 0)  # type: ignore[union-attr]
                 and (ch.staffed or not staffed_only)):
             cands.append(o)
     if seg.has_neighbours and not tried and any(o.neighbour for o in cands):  # own first

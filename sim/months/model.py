@@ -71,6 +71,9 @@ class MonthRecord:
     kpis: dict[str, float]
     active: dict[str, int]  # customers who visited each channel
     journeys: Optional[dict[str, np.ndarray]] = None  # customer, first, final, month
+    # segment -> customers, completed transactions, e_channel_share, penetration
+    segments: dict[str, dict[str, float]] = field(default_factory=dict)
+    conditions: Optional[Conditions] = None  # what the month's representative day said
 
 
 @dataclass
@@ -95,24 +98,32 @@ class Months:
         self.adoption = scenario.adoption
         self.channels = list(scenario.channels)
         self.segments = list(scenario.segments)
-        self.e_channel = np.array([scenario.channels[c].kind in SELF_SERVICE_KINDS
-                                   for c in self.channels])
+        self.e_channel, self.e_ivr = e_channels(scenario)
         self.staffed = np.array([scenario.channels[c].kind in STAFFED_KINDS for c in self.channels])
         self.baseline = np.array([[seg.preference.get(c, 0.0) for c in self.channels]
                                   for seg in scenario.segments.values()])
         self.rng = generator(run.seed, replication, "months")
+        # contacts and IVR completions draw from streams of their own: a calendar's
+        # contacts leave every other draw of the month where it was (common random numbers
+        # between plans, for the year plan's comparisons)
+        self.contact_rng = generator(run.seed, replication, "months/contacts")
+        self.ivr_rng = generator(run.seed, replication, "months/ivr")
         # base utilities and success per (segment, type) from the day model's own options
         day = Model(scenario, dataclasses.replace(run, trace=False), replication)
         index = {c: k for k, c in enumerate(self.channels)}
-        self.options: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.options: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                  np.ndarray]] = {}
         states = {state.name: state for state in day.segments}
         for s, name in enumerate(self.segments):
             state = states[name]
             for ttype, options in state.options.items():
                 chans = np.array([index[o.channel.name] for o in options])
                 base = np.array([o.base_utility for o in options]) - self.baseline[s, chans]
-                self.options[(s, ttype)] = (chans, base, np.array([o.success for o in options]))
+                self.options[(s, ttype)] = (chans, base, np.array([o.success for o in options]),
+                                            np.array([o.ivr_completion for o in options]))
         self.population = self._draw_population()
+        self.contacted = {name: np.zeros(len(self.population.segment), dtype=np.int32)
+                          for name in scenario.campaigns}  # contacts per customer so far
 
     def _draw_population(self) -> Population:
         if self.adoption.customer_table:
@@ -176,30 +187,49 @@ class Months:
 
     def contacts(self, month: int) -> tuple[np.ndarray, int, float]:
         """This month's campaign contacts: utility added per customer and channel, how
-        many were contacted, what it cost."""
-        p, rng = self.population, self.rng
+        many were contacted, what it cost.  A campaign contacts, per segment, the
+        calendar's number for this month, else ``contacts_per_month`` over its segments
+        while it runs; among the customers it may reach: its segments', with a promoted
+        channel's score of at least ``min_score``, contacted fewer than
+        ``max_contacts_per_customer`` times so far."""
+        p, rng = self.population, self.contact_rng
         boost = np.zeros_like(p.score)
         contacted, spend = 0, 0.0
         index = {c: k for k, c in enumerate(self.channels)}
-        for campaign in self.scenario.campaigns.values():
-            end = campaign.end_month if campaign.end_month is not None else month + 1
-            if not campaign.contacts_per_month or not campaign.start_month <= month + 1 <= end:
-                continue
+        for name, campaign in self.scenario.campaigns.items():
             promoted = np.array([index[c] for c in campaign.channels])
-            eligible = np.ones(len(p.segment), dtype=bool)
-            if campaign.segments:
-                eligible &= np.isin(p.segment, [self.segments.index(s) for s in campaign.segments])
-            if campaign.min_score is not None:
-                eligible &= p.score[:, promoted].max(axis=1) >= campaign.min_score
-            pool = np.flatnonzero(eligible)
-            chosen = rng.choice(pool, size=min(campaign.contacts_per_month, len(pool)),
-                                replace=False)
-            boost[np.ix_(chosen, promoted)] += campaign.contact_uplift
-            contacted += len(chosen)
-            spend += len(chosen) * campaign.unit_cost
+            reachable = self.reachable(name, promoted)
+            draws = [(np.flatnonzero(reachable & (p.segment == self.segments.index(seg))),
+                      counts[month] if month < len(counts) else 0)
+                     for seg, counts in campaign.calendar.items()]
+            end = campaign.end_month if campaign.end_month is not None else month + 1
+            if campaign.contacts_per_month and campaign.start_month <= month + 1 <= end:
+                planned = np.isin(p.segment, [self.segments.index(s) for s in campaign.calendar])
+                draws.append((np.flatnonzero(reachable & ~planned), campaign.contacts_per_month))
+            for pool, wanted in draws:
+                if not wanted or not len(pool):
+                    continue
+                chosen = rng.choice(pool, size=min(wanted, len(pool)), replace=False)
+                boost[np.ix_(chosen, promoted)] += campaign.contact_uplift
+                self.contacted[name][chosen] += 1
+                contacted += len(chosen)
+                spend += len(chosen) * campaign.unit_cost
         return boost, contacted, spend
 
-    def month(self, month: int, trace: bool = False) -> MonthRecord:
+    def reachable(self, campaign: str, promoted: np.ndarray) -> np.ndarray:
+        """Customers ``campaign`` may contact now (``contacts``)."""
+        spec, p = self.scenario.campaigns[campaign], self.population
+        ok = np.ones(len(p.segment), dtype=bool)
+        if spec.segments:
+            ok &= np.isin(p.segment, [self.segments.index(s) for s in spec.segments])
+        if spec.min_score is not None:
+            ok &= p.score[:, promoted].max(axis=1) >= spec.min_score
+        if spec.max_contacts_per_customer is not None:
+            ok &= self.contacted[campaign] < spec.max_contacts_per_customer
+        return ok
+
+    def month(self, month: int, trace: bool = False,
+              conditions: Optional[Conditions] = None) -> MonthRecord:
         """Simulate month ``month`` (0-based) of the population and return its KPIs.
 
         The representative day with this month's habits (``conditions``), the campaigns'
@@ -208,10 +238,12 @@ class Months:
         move with each visit's peak-end score, unused ones decay toward the segment's, and
         the satisfaction memory is updated (module docstring).  It changes
         ``self.population``, so months must run in order.  ``trace`` keeps every journey
-        (customer, first and final channel index, -1 for none).  ``churned`` and
+        (customer, first and final channel index, -1 for none).  ``conditions``: use
+        these instead of simulating the representative day (another run's, for a quick
+        what-if whose queues hardly change).  ``churned`` and
         ``churn_rate`` are NaN until CHURN_MONTHS months have passed."""
         a, p, rng = self.adoption, self.population, self.rng
-        cond = self.conditions(month)
+        cond = conditions if conditions is not None else self.conditions(month)
         boost, contacted, spend = self.contacts(month)
         n, n_channels = len(p.segment), len(self.channels)
         freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
@@ -225,6 +257,7 @@ class Months:
         wait_sens = np.array([seg.wait_sensitivity_per_minute
                               for seg in self.scenario.segments.values()])
         updates: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # customers, channels, e
+        ivr_done = np.zeros(len(customer), dtype=bool)  # ended in an e-channel hotline's IVR
 
         for s, name in enumerate(self.segments):
             rows = np.flatnonzero(seg_of == s)
@@ -235,7 +268,7 @@ class Months:
                 idx = rows[drawn == t]
                 if not len(idx):
                     continue
-                chans, base, success = self.options[(s, ttype)]
+                chans, base, success, ivr = self.options[(s, ttype)]
                 who = customer[idx]
                 utility = (base + p.score[who][:, chans] + boost[who][:, chans]
                            - wait_sens[s] * cond.wait_mean[chans]
@@ -252,16 +285,22 @@ class Months:
                 updates.append((who, ch, e))
                 first[idx], experience[idx] = ch, e
                 final[idx] = np.where(ok, ch, -1)
+                if self.e_ivr.any():  # a hotline counted as an e-channel: calls its IVR ends
+                    ivr_done[idx] = ok & self.e_ivr[ch] & (self.ivr_rng.random(len(idx)) < ivr[k])
                 # a journey that did not succeed ends at the best staffed channel, if any
                 staffed = self.staffed[chans]
                 if staffed.any() and (~ok).any():
                     fb_cols = np.flatnonzero(staffed)
                     miss = np.flatnonzero(~ok)
                     u_fb = utility[np.ix_(miss, fb_cols)]
-                    fb = chans[fb_cols[u_fb.argmax(axis=1)]]
+                    fb_k = fb_cols[u_fb.argmax(axis=1)]
+                    fb = chans[fb_k]
                     e_fb = np.exp(-_waits(rng, cond, fb) / sat.wait_scale_minutes)
                     updates.append((who[miss], fb, e_fb))
                     final[idx[miss]] = fb
+                    if self.e_ivr.any():
+                        ivr_done[idx[miss]] = self.e_ivr[fb] & (
+                            self.ivr_rng.random(len(miss)) < ivr[fb_k])
                     # the journey: worst of both visits, ending on the fallback
                     experience[idx[miss]] = _peak_end(sat.peak_weight,
                                                       np.minimum(e[miss], e_fb), e_fb)
@@ -281,13 +320,16 @@ class Months:
                                   a.learning.satisfaction_memory, first=month == 0)
 
         e_used = (used & self.e_channel).any(axis=1)
+        if ivr_done.any():
+            e_used |= np.bincount(customer[ivr_done], minlength=n) > 0
         p.e_used.append(e_used)
         assert p.ever_e is not None
         p.ever_e |= e_used
         completed = final >= 0
+        e_done = completed & (self.e_channel[final] | ivr_done)  # e-channel transactions
         kpis = {
             "transactions": float(len(customer)),
-            "e_channel_share": ratio(np.sum(self.e_channel[final[completed]]), completed.sum()),
+            "e_channel_share": ratio(np.sum(e_done), completed.sum()),
             "penetration": float(e_used.mean()),
             "penetration_cumulative": float(p.ever_e.mean()),
             "churned": math.nan, "churn_rate": math.nan,
@@ -306,7 +348,26 @@ class Months:
         if trace:
             journeys = {"customer": customer, "first": first, "final": final,
                         "month": np.full(len(customer), month)}
-        return MonthRecord(kpis, active, journeys)
+        by_segment = {name: {
+            "customers": float(np.sum(p.segment == s)),
+            "transactions": float(np.sum(completed[seg_of == s])),
+            "e_channel_share": ratio(np.sum(e_done[seg_of == s]), np.sum(completed[seg_of == s])),
+            "penetration": float(e_used[p.segment == s].mean()) if np.any(p.segment == s)
+            else math.nan} for s, name in enumerate(self.segments)}
+        return MonthRecord(kpis, active, journeys, by_segment, cond)
+
+
+def e_channels(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel, in the scenario's order: whether its transactions count as e-channel
+    ones, and whether it is a staffed channel (a hotline) listed in ``adoption.e_channels``
+    whose IVR-completed calls count.  With no list, the self-service channels count."""
+    listed = set(scenario.adoption.e_channels)
+    kinds = [scenario.channels[c].kind for c in scenario.channels]
+    self_service = np.array([k in SELF_SERVICE_KINDS for k in kinds])
+    if not listed:
+        return self_service, np.zeros(len(kinds), dtype=bool)
+    named = np.array([c in listed for c in scenario.channels])
+    return self_service & named, ~self_service & named
 
 
 def remember(memory: np.ndarray, experience: np.ndarray, visited: np.ndarray,
@@ -370,10 +431,12 @@ class MonthsResult:
 
 
 def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = None,
-               on_month: Optional[Callable[[int, int], None]] = None) -> MonthsResult:
+               on_month: Optional[Callable[[int, int], None]] = None,
+               conditions: Optional[MonthsResult] = None) -> MonthsResult:
     """``run.replications`` populations over ``run.months`` months.  ``on_month(done,
     total)`` is called after each month of each population (a progress bar of one's own);
-    what it raises (a cancel) stops the run."""
+    what it raises (a cancel) stops the run.  ``conditions``: an earlier run of as many
+    populations and months whose representative days this run reuses (``Months.month``)."""
     reps = []
     total = run.replications * run.months
     bar = Progress(total, "months", "month", progress)
@@ -382,7 +445,8 @@ def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = 
             months = Months(scenario, run, r)
             records = []
             for m in range(run.months):
-                records.append(months.month(m, trace=run.trace))
+                given = conditions.replications[r][m].conditions if conditions else None
+                records.append(months.month(m, trace=run.trace, conditions=given))
                 bar.update()
                 if on_month is not None:
                     on_month(r * run.months + m + 1, total)

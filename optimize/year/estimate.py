@@ -1,0 +1,210 @@
+"""The year plan's numbers, read from months-mode simulations of the scenario.
+
+- **Baseline**: the months with no campaign contacts: each segment's trajectory of
+  e-channel share, penetration and completed transactions (means over populations), and
+  the customers each campaign can reach in each segment at the start (``Months.reachable``).
+- **Ceiling**: one run in which every campaign contacts everyone it can every month,
+  within its caps: no calendar takes a segment beyond that.
+- **Responses**: per campaign and contact month (every CONTACT_STEP-th and the last), two
+  more runs that contact, in that month only, a share of every targeted segment's
+  reachable customers (``optimize.year.estimate_share``) and then all of them.  The
+  differences from the baseline that month give the gain per contact of the first and of
+  the second piece (the second never above the first: concave), interpolated between the
+  months measured; their decay over the following months, pooled, gives the persistence
+  (``persistence``).  A segment's response changes over the year: habits set, and the
+  customers a campaign can still move are fewer.  These runs
+  reuse the baseline's representative days, so they cost the population's arithmetic
+  alone; the simulate-and-re-solve loop (``optimize.year.plan``) simulates every plan with
+  its own days and re-anchors the model on what they show.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from typing import Optional
+
+import numpy as np
+
+from optimize.year.model import (
+    KPIS,
+    Calendar,
+    CampaignLimits,
+    Response,
+    SegmentPath,
+    YearData,
+)
+from sim.months.model import Months, MonthsResult, run_months
+from sim.scenario import RunSettings, Scenario
+
+PERSISTENCE_LAGS = 6  # months after the contact month read for the persistence
+CONTACT_STEP = 3  # the responses are measured for contacts every this many months
+
+
+def with_calendar(scenario: Scenario, calendar: Calendar) -> Scenario:
+    """The scenario with every campaign's contacts given by ``calendar`` alone (none where
+    it says nothing): the scenario the months mode simulates for a plan."""
+    changed = copy.deepcopy(scenario)
+    for name, campaign in changed.campaigns.items():
+        campaign.contacts_per_month = 0
+        campaign.calendar = {s: list(counts) for (c, s), counts in calendar.items()
+                             if c == name and any(counts)}
+    return changed
+
+
+def segment_means(result: MonthsResult) -> dict[str, list[float]]:
+    """``<kpi>.<segment>`` and ``transactions.<segment>`` month by month, means over the
+    populations (a month without transactions counts 0)."""
+    out: dict[str, list[float]] = {}
+    segments = list(result.scenario.segments)
+    for key in (*KPIS, "transactions"):
+        for s in segments:
+            out[f"{key}.{s}"] = [
+                float(np.mean([_finite(r[m].segments[s][key]) for r in result.replications]))
+                for m in range(result.run.months)]
+    return out
+
+
+def _finite(x: float) -> float:
+    return x if math.isfinite(x) else 0.0
+
+
+def reach(scenario: Scenario, run: RunSettings) -> dict[str, dict[str, int]]:
+    """Customers each campaign can reach in each segment in month 1 (the first population)."""
+    months = Months(scenario, run, 0)
+    index = {c: k for k, c in enumerate(months.channels)}
+    pools: dict[str, dict[str, int]] = {}
+    for name, campaign in scenario.campaigns.items():
+        reachable = months.reachable(name, np.array([index[c] for c in campaign.channels]))
+        pools[name] = {s: int(np.sum(reachable & (months.population.segment == k)))
+                       for k, s in enumerate(months.segments)
+                       if not campaign.segments or s in campaign.segments}
+    return pools
+
+
+def persistence(effects: list[float]) -> float:
+    """The month-to-month carry-over rho in [0, 1] that makes ``rho ** lag`` closest (least
+    squares) to the effect at each lag relative to lag 0; 0 when there was no effect."""
+    if len(effects) < 2 or abs(effects[0]) < 1e-9:
+        return 0.0
+    relative = np.array(effects[1:]) / effects[0]
+    lags = np.arange(1, len(effects))
+    grid = np.linspace(0.0, 1.0, 1001)
+    errors = ((grid[:, None] ** lags[None, :] - relative[None, :]) ** 2).sum(axis=1)
+    return float(grid[int(np.argmin(errors))])
+
+
+def estimate(scenario: Scenario, run: RunSettings, first_share: float,
+             progress: Optional[bool] = None) -> tuple[YearData, MonthsResult]:
+    """The planning model's numbers (module docstring) and the baseline run."""
+    plain = with_calendar(scenario, {})
+    baseline = run_months(plain, run, progress=progress)
+    base = segment_means(baseline)
+    T = run.months
+    segments = {
+        s: SegmentPath(
+            customers=float(np.mean([r[0].segments[s]["customers"]
+                                     for r in baseline.replications])),
+            transactions=base[f"transactions.{s}"],
+            base={kpi: base[f"{kpi}.{s}"] for kpi in KPIS})
+        for s in scenario.segments}
+    pools = reach(plain, run)
+    campaigns = {c: CampaignLimits(spec.unit_cost, pools[c], spec.max_contacts_per_month,
+                                   spec.max_contacts_per_customer)
+                 for c, spec in scenario.campaigns.items()}
+    most = segment_means(run_months(with_calendar(plain, everyone(campaigns, T)), run,
+                                    progress=False, conditions=baseline))
+    segments = {s: dataclasses.replace(p, ceiling={kpi: most[f"{kpi}.{s}"] for kpi in KPIS})
+                for s, p in segments.items()}
+    months = contact_months(T)
+    responses: dict[tuple[str, str], Response] = {}
+    for c, pool in pools.items():
+        targeted = {s: n for s, n in pool.items() if n > 0}
+        if not targeted:
+            continue
+        first = {s: max(1, min(n - 1, round(first_share * n))) if n > 1 else n
+                 for s, n in targeted.items()}
+        # per contact month and level: the KPIs of every segment, month by month
+        moved = {(k, level): _impulse(plain, run, baseline, c, k, counts)
+                 for k in months for level, counts in enumerate((first, targeted))}
+        for s, n in targeted.items():
+            n1 = first[s]
+            by_month, rho = {}, {}
+            for kpi in KPIS:
+                key = f"{kpi}.{s}"
+                rows: list[tuple[float, ...]] = []
+                lagged: list[list[float]] = []
+                for k in months:
+                    e1 = [moved[(k, 0)][key][m] - base[key][m] for m in range(k, T)]
+                    e2 = [moved[(k, 1)][key][m] - base[key][m] for m in range(k, T)]
+                    g1 = e1[0] / n1
+                    g2 = (e2[0] - e1[0]) / (n - n1) if n > n1 else g1
+                    rows.append((g1, min(g1, g2)))  # concave: the second piece gains no more
+                    lagged.append([a + b for a, b in zip(e1, e2)][:PERSISTENCE_LAGS + 1])
+                by_month[kpi] = interpolate(months, rows, T)
+                rho[kpi] = persistence(pooled(lagged))
+            widths = (n1, n - n1) if n > n1 else (n, 0)
+            responses[(c, s)] = Response(widths, {k: v[0] for k, v in by_month.items()}, rho,
+                                         by_month)
+    return YearData(T, segments, campaigns, responses), baseline
+
+
+def everyone(campaigns: dict[str, CampaignLimits], months: int) -> Calendar:
+    """Every campaign contacting every customer it can reach, every month, within its
+    monthly cap (shared over its segments by their sizes): the ceiling's run."""
+    calendar: Calendar = {}
+    for c, limits in campaigns.items():
+        total = sum(limits.pools.values())
+        for s, pool in limits.pools.items():
+            n = pool if limits.max_per_month is None or not total else min(
+                pool, limits.max_per_month * pool // total)
+            if n:
+                calendar[(c, s)] = [n] * months
+    return calendar
+
+
+def _first_months(result: MonthsResult, months: int) -> MonthsResult:
+    """``result`` cut to its first ``months`` months (its representative days, reused)."""
+    return MonthsResult(result.scenario, dataclasses.replace(result.run, months=months),
+                        [r[:months] for r in result.replications])
+
+
+def contact_months(months: int, step: int = CONTACT_STEP) -> list[int]:
+    """The months (0-based) whose contacts the responses are measured for: every
+    ``step``-th from the first, and the last."""
+    return sorted(set(range(0, months, step)) | {months - 1})
+
+
+def interpolate(at: list[int], rows: list[tuple[float, ...]], months: int
+                ) -> list[tuple[float, ...]]:
+    """Gains for every month from those measured ``at`` some: linear in between, the
+    nearest beyond."""
+    out = []
+    for m in range(months):
+        j = next((i for i, k in enumerate(at) if k >= m), len(at) - 1)
+        if at[j] == m or j == 0 or at[j] < m:
+            out.append(rows[j])
+            continue
+        w = (m - at[j - 1]) / (at[j] - at[j - 1])
+        out.append(tuple((1 - w) * a + w * b for a, b in zip(rows[j - 1], rows[j])))
+    return out
+
+
+def pooled(lagged: list[list[float]]) -> list[float]:
+    """Effects by lag summed over the measurements that reach that lag."""
+    longest = max(len(x) for x in lagged)
+    return [sum(x[lag] for x in lagged if len(x) > lag) for lag in range(longest)]
+
+
+def _impulse(plain: Scenario, run: RunSettings, baseline: MonthsResult, campaign: str,
+             month: int, counts: dict[str, int]) -> dict[str, list[float]]:
+    """Segment KPIs of a run that contacts ``counts`` customers per segment in ``month``
+    (0-based) alone, on the baseline's representative days, up to PERSISTENCE_LAGS months
+    after it."""
+    months = min(run.months, month + 1 + PERSISTENCE_LAGS)
+    calendar = {(campaign, s): [0] * month + [n] for s, n in counts.items()}
+    result = run_months(with_calendar(plain, calendar), dataclasses.replace(run, months=months),
+                        progress=False, conditions=_first_months(baseline, months))
+    means = segment_means(result)
+    return {k: v + [0.0] * (run.months - months) for k, v in means.items()}

@@ -1,0 +1,180 @@
+"""The year plan: estimate, solve, simulate the plan, re-anchor, re-solve; then the odds.
+
+1. ``estimate``: the planning model's numbers from months simulations (baseline, ceiling
+   and per-campaign responses).
+2. Solve the planning model (``optimize.year.model.build``) for the targets, the budget
+   and the month spend bounds.
+3. Simulate the plan in months mode (``optimize.check_replications`` populations, each
+   month with its own representative days).  If the simulation misses the targets (the
+   model is linear around no contacts, and a campaign kept up month after month does
+   more than its months' effects add up to), simulate every campaign at its limits
+   instead: if even that misses, no plan meets them (NoYearPlan).
+4. Improve the plan that meets them (the incumbent), a trust region: move the model onto
+   its simulation (``re_anchor``: the model then gives exactly what the simulation gave),
+   solve within ``optimize.year.trust_radius`` of its contacts (a share of each pool),
+   simulate; a plan whose simulation meets the targets and costs less (maximising: is
+   simulated higher) becomes the incumbent and the radius doubles, else the radius
+   halves; at most ``optimize.year.iterations`` times, or until the model sees nothing
+   better.  The plan is the last incumbent; it has converged when its simulated target
+   KPIs lie within ``optimize.year.tolerance`` of what the model predicted for it.
+5. Simulate the naive plan alongside: the same total spend spread evenly over the months
+   and the segments of each campaign the plan uses, in proportion to what it spends on it.
+6. The odds: the share of simulated populations that meet every requirement, with
+   Wilson's interval; the same for the naive plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from optimize.settings import OptimizeSettings, YearGoal
+from optimize.solve import SolveResult, solve
+from optimize.year.estimate import estimate, everyone, segment_means, with_calendar
+from optimize.year.model import (
+    Calendar,
+    Requirement,
+    YearData,
+    YearProblem,
+    binding_limits,
+    build,
+    calendar_of,
+    predict,
+    re_anchor,
+    spend,
+)
+from optimize.year.result import Iteration, YearPlanResult, meets, met
+from sim.months.model import MonthsResult, run_months
+from sim.scenario import RunSettings, Scenario
+from sim.validate import UserError
+
+
+class NoYearPlan(UserError):
+    """No calendar reaches the targets within the limits; the message names the targets
+    short and the limits that bind (``optimize.year.model.binding_limits``)."""
+
+
+def year_problem(settings: OptimizeSettings, months: int) -> YearProblem:
+    """The planning model's question from ``optimize.targets`` and ``optimize.year``."""
+    t, y = settings.targets, settings.year
+    month = t.month or months
+    requirements = [Requirement(k, month, v) for k, v in
+                    (("e_channel_share", t.e_channel_share), ("penetration", t.penetration))
+                    if v is not None]
+    for m in t.milestones:
+        requirements += [Requirement(k, m.month, v) for k, v in
+                         (("e_channel_share", m.e_channel_share), ("penetration", m.penetration))
+                         if v is not None]
+    month_spend = None
+    if y.spend_bounds:
+        last = y.last_year_spend * months if len(y.last_year_spend) == 1 else y.last_year_spend
+        low, high = y.spend_bounds
+        month_spend = [(low * x, high * x) for x in last]
+    maximise = ("e_channel_share", month) if y.goal is YearGoal.max_share else None
+    return YearProblem(requirements, y.budget, month_spend, maximise)
+
+
+def naive_calendar(data: YearData, calendar: Calendar) -> Calendar:
+    """The plan's spend on each campaign spread evenly over the months and the segments it
+    can reach (whole contacts, within each segment's reachable customers)."""
+    out: Calendar = {}
+    for c, limits in data.campaigns.items():
+        money = sum(sum(n) for (cc, _), n in calendar.items() if cc == c) * limits.unit_cost
+        segments = [s for (cc, s) in data.pairs() if cc == c]
+        if money <= 0 or not segments or limits.unit_cost <= 0:
+            continue
+        each = int(money / limits.unit_cost / data.months / len(segments))
+        for s in segments:
+            out[(c, s)] = [min(each, limits.pools[s])] * data.months
+    return out
+
+
+def simulate(scenario: Scenario, run: RunSettings, calendar: Calendar,
+             progress: Optional[bool]) -> MonthsResult:
+    """The months mode on the plan's calendar."""
+    return run_months(with_calendar(scenario, calendar), run, progress=progress)
+
+
+def better(candidate: Iteration, incumbent: Iteration, problem: YearProblem,
+           data: YearData) -> bool:
+    """Whether the candidate's simulation meets the requirements and beats the incumbent:
+    spends less, or (maximising) is simulated higher."""
+    if not meets(candidate, problem):
+        return False
+    if problem.maximise:
+        kpi, month = problem.maximise
+        return (candidate.simulated.kpi(month - 1, kpi).mean
+                > incumbent.simulated.kpi(month - 1, kpi).mean)
+    return sum(spend(data, candidate.calendar)) < sum(spend(data, incumbent.calendar))
+
+
+def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
+              progress: Optional[bool] = None) -> YearPlanResult:
+    """The year plan (module docstring); NoYearPlan when the targets cannot be met."""
+    problem = year_problem(settings, run.months)
+    fresh, baseline = estimate(scenario, run, settings.year.estimate_share, progress=progress)
+    check = dataclasses.replace(run, replications=max(2, settings.check_replications))
+    iterations: list[Iteration] = []
+
+    def tried(calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
+        simulated = simulate(scenario, check, calendar, progress)
+        iterations.append(Iteration(calendar, predict(data, calendar), simulated, result))
+        return iterations[-1]
+
+    # a start: the model's plan around no contacts if its simulation meets the targets,
+    # else every campaign at its limits (if even that misses, nothing will)
+    model = build(fresh, problem)
+    result = solve(model.problem, settings)
+    incumbent = tried(calendar_of(model), fresh, result) if result.has_solution else None
+    if incumbent is None or not meets(incumbent, problem):
+        ceiling = SolveResult("ceiling", True, None, None, None, 0.0, "none")
+        incumbent = tried(everyone(fresh.campaigns, fresh.months), fresh, ceiling)
+        if not meets(incumbent, problem):
+            raise NoYearPlan(_shortfall(fresh, problem, settings, incumbent))
+    # then improve it: the model re-anchored on the incumbent's simulation, trusted only
+    # within a radius of its contacts; a better simulated plan widens the radius, a worse
+    # one halves it
+    radius = settings.year.trust_radius
+    data = re_anchor(fresh, incumbent.calendar, segment_means(incumbent.simulated))
+    for _ in range(settings.year.iterations):
+        model = build(data, problem, around=(incumbent.calendar, radius))
+        result = solve(model.problem, settings)
+        calendar = calendar_of(model) if result.has_solution else incumbent.calendar
+        if calendar == incumbent.calendar:
+            break  # the model, anchored here, sees nothing better within reach
+        candidate = tried(calendar, data, result)
+        if better(candidate, incumbent, problem, fresh):
+            incumbent = candidate
+            data = re_anchor(fresh, calendar, segment_means(candidate.simulated))
+            radius = min(1.0, 2 * radius)
+        else:
+            radius /= 2
+    chosen = iterations.index(incumbent)
+    converged = all(abs(g) <= settings.year.tolerance for g in incumbent.gaps(problem).values())
+    naive = naive_calendar(fresh, incumbent.calendar)
+    naive_simulated = simulate(scenario, check, naive, progress)
+    plan = YearPlanResult(scenario, run, settings, problem, fresh, iterations, naive,
+                          naive_simulated, converged, baseline, chosen)
+    plan.odds = {"plan": met(incumbent.simulated, problem.requirements),
+                 "naive": met(naive_simulated, problem.requirements)}
+    return plan
+
+
+def _shortfall(data: YearData, problem: YearProblem, settings: OptimizeSettings,
+               ceiling: Iteration) -> str:
+    """One line: what every campaign at its limits reaches in simulation against each
+    target, and the limits that bind in the model's closest plan."""
+    short = []
+    for r in problem.requirements:
+        reached = ceiling.simulated.kpi(r.month - 1, r.kpi).mean
+        if reached < r.value:
+            short.append(f"{r.label()} reaches {reached:.3f} of {r.value:.3f}")
+    model = build(data, problem, elastic=True)
+    result = solve(model.problem, settings)
+    binding = (binding_limits(model, data, calendar_of(model)) if result.has_solution
+               else []) or ["every contact the campaigns can make"]
+    return ("optimize.targets cannot be met: with every campaign at its limits, "
+            + "; ".join(short) + "; binding: " + ", ".join(binding))
+
+
+__all__ = ["NoYearPlan", "YearPlanResult", "naive_calendar", "plan_year", "year_problem"]

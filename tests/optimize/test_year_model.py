@@ -1,0 +1,128 @@
+"""The year plan's planning model against brute-force enumeration of every integer calendar
+of a tiny instance: 2 segments x 1 campaign x 3 months."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import pulp
+import pytest
+
+from optimize.settings import OptimizeSettings
+from optimize.solve import solve
+from optimize.year.model import (
+    CampaignLimits,
+    Requirement,
+    Response,
+    SegmentPath,
+    YearData,
+    YearProblem,
+    build,
+    calendar_of,
+    predict,
+)
+
+MONTHS = 3
+POOL = 4  # customers the campaign reaches in each segment: contacts 0..4 a month
+COST = 10.0
+
+
+def tiny() -> YearData:
+    """Two segments unlike each other: a responsive one whose habit fades (persistence
+    0.5, gains 0.04 then 0.01 a contact) and a slow one that keeps it (0.9; 0.02, 0.015)."""
+    segments = {
+        "young": SegmentPath(10, [30, 30, 30], {"e_channel_share": [0.50, 0.50, 0.50],
+                                                "penetration": [0.60, 0.60, 0.60]}),
+        "old": SegmentPath(20, [10, 10, 10], {"e_channel_share": [0.10, 0.12, 0.14],
+                                              "penetration": [0.20, 0.20, 0.20]}),
+    }
+    responses = {
+        ("sms", "young"): Response((2, 2), {"e_channel_share": (0.04, 0.01),
+                                           "penetration": (0.03, 0.01)},
+                                   {"e_channel_share": 0.5, "penetration": 0.6}),
+        ("sms", "old"): Response((2, 2), {"e_channel_share": (0.02, 0.015),
+                                         "penetration": (0.02, 0.02)},
+                                 {"e_channel_share": 0.9, "penetration": 0.8}),
+    }
+    campaigns = {"sms": CampaignLimits(COST, {"young": POOL, "old": POOL}, max_per_month=6,
+                                       max_per_customer=2)}
+    return YearData(MONTHS, segments, campaigns, responses)
+
+
+def by_hand(contacts: Mapping[str, tuple[int, ...]], kpi: str) -> float:
+    """The network KPI at month 3 from the model's formula, written out here: pieces
+    filled in order, each month's effect carried with persistence ** lag, shares capped
+    at 1, segments weighted by transactions (share) or customers (penetration)."""
+    data = tiny()
+    total, weights = 0.0, 0.0
+    for s, path in data.segments.items():
+        r = data.responses[("sms", s)]
+        value = path.base[kpi][2]
+        for month, n in enumerate(contacts[s]):
+            first, second = min(n, 2), max(0, n - 2)
+            gain = r.gains[kpi][0] * first + r.gains[kpi][1] * second
+            value += gain * r.persistence[kpi] ** (2 - month)
+        w = path.transactions[2] if kpi == "e_channel_share" else path.customers
+        total += w * min(value, 1.0)
+        weights += w
+    return total / weights
+
+
+def every_calendar() -> list[dict[str, tuple[int, ...]]]:
+    """Every integer calendar within the caps: pools, 6 a month, 2 per customer (8)."""
+    months = [c for c in itertools.product(range(POOL + 1), repeat=MONTHS) if sum(c) <= 2 * POOL]
+    found = []
+    for young, old in itertools.product(months, months):
+        if all(young[t] + old[t] <= 6 for t in range(MONTHS)):
+            found.append({"young": young, "old": old})
+    return found
+
+
+def spent(calendar: dict[str, tuple[int, ...]]) -> float:
+    return COST * sum(sum(c) for c in calendar.values())
+
+
+def solved(problem: YearProblem) -> tuple[float, dict[str, tuple[int, ...]]]:
+    model = build(tiny(), problem)
+    result = solve(model.problem, OptimizeSettings(gap=0.0))
+    assert result.status == "optimal"
+    calendar = calendar_of(model)
+    return float(pulp.value(model.problem.objective)), {
+        s: tuple(calendar[("sms", s)]) for s in ("young", "old")}
+
+
+@pytest.mark.parametrize("share, penetration", [(0.45, None), (0.50, None), (0.47, 0.45),
+                                                (None, 0.47), (0.52, 0.46)])
+def test_least_spend_equals_brute_force(share: float | None, penetration: float | None) -> None:
+    requirements = [Requirement(k, MONTHS, v) for k, v in
+                    (("e_channel_share", share), ("penetration", penetration)) if v is not None]
+    feasible = [c for c in every_calendar()
+                if all(by_hand(c, r.kpi) >= r.value - 1e-12 for r in requirements)]
+    best = min(spent(c) for c in feasible)
+    objective, calendar = solved(YearProblem(requirements))
+    assert objective == pytest.approx(best, abs=1e-6)
+    assert spent(calendar) == pytest.approx(best)
+    assert all(by_hand(calendar, r.kpi) >= r.value - 1e-9 for r in requirements)
+
+
+@pytest.mark.parametrize("budget", [0, 30, 60, 110, 200])
+def test_most_share_within_a_budget_equals_brute_force(budget: float) -> None:
+    best = max(by_hand(c, "e_channel_share") for c in every_calendar() if spent(c) <= budget)
+    _, calendar = solved(YearProblem([], budget=budget, maximise=("e_channel_share", MONTHS)))
+    assert spent(calendar) <= budget
+    assert by_hand(calendar, "e_channel_share") == pytest.approx(best, abs=1e-9)
+
+
+def test_predict_is_the_formula_written_out() -> None:
+    calendar = {"young": (1, 3, 0), "old": (4, 0, 2)}
+    kpis = predict(tiny(), {("sms", s): list(c) for s, c in calendar.items()})
+    for kpi in ("e_channel_share", "penetration"):
+        assert kpis[kpi][2] == pytest.approx(by_hand(calendar, kpi), abs=1e-12)
+
+
+def test_more_budget_never_lowers_the_planned_share() -> None:
+    shares = [by_hand(solved(YearProblem([], budget=b, maximise=("e_channel_share", MONTHS)))[1],
+                      "e_channel_share") for b in range(0, 170, 10)]
+    assert all(later >= earlier - 1e-9 for earlier, later in zip(shares, shares[1:]))
+    assert shares[-1] > shares[0]

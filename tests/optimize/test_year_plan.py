@@ -1,0 +1,161 @@
+"""The year plan as a strategy team runs it (`python -m optimize optimize.objective=year_plan`)
+and the months-mode pieces it rests on: calendars, contact caps, e-channels, segment KPIs."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import sim
+from optimize.settings import YearSettings
+from sim.months.model import Months, run_months
+from sim.scenario import RunSettings
+from sim.validate import ScenarioError, validate_scenario
+from tests.conftest import ROOT
+
+SMALL = ["scenario=telecom_year", "optimize.objective=year_plan", "run.months=4",
+         "run.customers=2000", "run.replications=2", "optimize.check_replications=2",
+         "optimize.year.iterations=1", "run.plots=true"]
+
+
+def run_optimize(args: list[str], out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "optimize", f"hydra.run.dir={out}", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_year_plan_writes_its_calendar_trajectories_and_odds(tmp_path: Path) -> None:
+    done = run_optimize([*SMALL, "optimize.targets.e_channel_share=0.47"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "year plan (min_spend)" in done.stdout
+    calendar = read_csv(tmp_path / "year_plan.csv")
+    assert calendar and list(calendar[0]) == ["month", "campaign", "segment", "contacts", "spend"]
+    scenario = sim.load_scenario("telecom_year")
+    for row in calendar:
+        unit = scenario.campaigns[row["campaign"]].unit_cost
+        assert float(row["spend"]) == pytest.approx(int(row["contacts"]) * unit)
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["spend"]["total"] == pytest.approx(sum(float(r["spend"]) for r in calendar))
+    assert set(plan["p_target_met"]) == {"mean", "ci_low", "ci_high"}
+    assert plan["targets"] == [{"kpi": "e_channel_share", "month": 4, "value": 0.47}]
+    trajectory = read_csv(tmp_path / "trajectory.csv")
+    assert {r["plan"] for r in trajectory} == {"year_plan", "even_spread", "no_contacts"}
+    assert len(trajectory) == 3 * 4 * 2  # plans x months x KPIs
+    target_rows = [r for r in trajectory if r["target"]]
+    assert {(r["plan"], r["month"], r["kpi"]) for r in target_rows} == {
+        (p, "4", "e_channel_share") for p in ("year_plan", "even_spread", "no_contacts")}
+    assert (tmp_path / "year_plan.png").stat().st_size > 0
+
+
+def test_an_unreachable_target_names_the_binding_limit_and_exits_2(tmp_path: Path) -> None:
+    done = run_optimize([*SMALL, "optimize.targets.penetration=0.95"], tmp_path)
+    lines = [line for line in done.stderr.splitlines()
+             if line.strip() and not line.startswith("months:")]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "with every campaign at its limits, penetration at month 4 reaches" in lines[0]
+    assert "binding: " in lines[0]
+    assert not (tmp_path / "plan.json").exists()
+
+
+@pytest.mark.parametrize("override, line", [
+    ("optimize.year.goal=max_share",
+     "error: optimize.year.budget=None: max_share needs a budget"),
+    ("optimize.targets.month=13",
+     "error: optimize.targets.month=13: a month of the plan: 1 to run.months (4)"),
+    ("optimize.year.spend_bounds=[1.5,0.7]",
+     "error: optimize.year.spend_bounds=[1.5, 0.7]: [low, high] with 0 <= low <= high"),
+])
+def test_a_bad_year_setting_gives_one_line_naming_it(override: str, line: str,
+                                                     tmp_path: Path) -> None:
+    done = run_optimize([*SMALL, "optimize.targets.e_channel_share=0.5", override], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == line
+
+
+def small_run(**changes: Any) -> RunSettings:
+    return dataclasses.replace(RunSettings(months=3, customers=1500, replications=1,
+                                           plots=False), **changes)
+
+
+def test_a_calendar_contacts_as_many_as_it_says_within_the_per_customer_cap() -> None:
+    scenario = sim.load_scenario("telecom_year")
+    campaign = scenario.campaigns["outbound_calls"]  # at most 2 calls per customer
+    campaign.calendar = {"prepaid": [150, 150, 150]}
+    months = Months(scenario, small_run(), 0)
+    prepaid = int(np.sum(months.population.segment == months.segments.index("prepaid")))
+    for m in range(3):
+        record = months.month(m)
+        # every campaign but this one has no calendar nor contacts_per_month in this world
+        assert record.kpis["contacted"] == min(150, max(0, 2 * prepaid - 150 * m))
+    assert months.contacted["outbound_calls"].max() <= 2
+    assert months.contacted["outbound_calls"].sum() == min(450, 2 * prepaid)
+
+
+def test_network_kpis_are_the_segments_weighted() -> None:
+    result = run_months(sim.load_scenario("telecom_year"), small_run(), progress=False)
+    for record in result.replications[0]:
+        by = record.segments
+        done = sum(s["transactions"] for s in by.values())
+        share = sum(s["transactions"] * s["e_channel_share"] for s in by.values()
+                    if s["transactions"]) / done
+        customers = sum(s["customers"] for s in by.values())
+        penetration = sum(s["customers"] * s["penetration"] for s in by.values()) / customers
+        assert record.kpis["e_channel_share"] == pytest.approx(share, abs=1e-12)
+        assert record.kpis["penetration"] == pytest.approx(penetration, abs=1e-12)
+
+
+def test_a_hotline_listed_as_an_e_channel_counts_the_calls_its_ivr_completes() -> None:
+    scenario = sim.load_scenario("telecom_year")
+    with_ivr = run_months(scenario, small_run(), progress=False)
+    without = dataclasses.replace(scenario, adoption=dataclasses.replace(
+        scenario.adoption, e_channels=[c for c in scenario.adoption.e_channels if c != "hotline"]))
+    plain = run_months(without, small_run(), progress=False)
+    for m in range(3):
+        a, b = with_ivr.replications[0][m].kpis, plain.replications[0][m].kpis
+        # the same customers and choices (the IVR draws have a stream of their own); more
+        # of their completed transactions count
+        assert a["transactions"] == b["transactions"]
+        assert a["e_channel_share"] > b["e_channel_share"] + 0.05
+        assert a["penetration"] >= b["penetration"]
+
+
+def test_a_staffed_e_channel_without_an_ivr_is_refused() -> None:
+    scenario = sim.load_scenario("telecom_year")
+    scenario.adoption.e_channels = ["sms", "counter"]
+    with pytest.raises(ScenarioError, match=r"adoption.e_channels\[1\]='counter'"):
+        validate_scenario(scenario)
+
+
+def test_the_api_plans_a_year_and_writes_the_command_lines_files(tmp_path: Path) -> None:
+    import optimize
+
+    plan = optimize.year_plan(sim.load_scenario("telecom_year"), e_channel_share=0.47,
+                              run=small_run(months=3, replications=2), check_replications=2,
+                              year=YearSettings(iterations=1))
+    summary = plan.to_dict()
+    assert summary["status"] in ("converged", "simulated_feasible")
+    assert summary["simulated"]["e_channel_share"]["mean"] >= 0.47
+    plan.write(tmp_path)
+    assert {p.name for p in tmp_path.iterdir()} == {"year_plan.csv", "trajectory.csv",
+                                                    "plan.json"}  # plots=False
+
+
+def test_the_api_refuses_a_bad_target_in_one_line() -> None:
+    import optimize
+
+    with pytest.raises(ScenarioError, match=r"optimize.targets.e_channel_share=1.5"):
+        optimize.year_plan(sim.load_scenario("telecom_year"), e_channel_share=1.5,
+                           run=small_run())
