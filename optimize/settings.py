@@ -82,6 +82,17 @@ class YearSettings:
 
 
 @dataclass
+class Risk:
+    """The year plan's odds (``optimize.risk``): worlds sampled from
+    ``scenario.adoption.uncertainty``, a required probability of meeting the targets, and
+    the confidences of the cost-confidence frontier."""
+
+    confidence: Optional[float] = None  # e.g. 0.8: the targets met in 80% of the worlds
+    samples: int = 20  # sampled worlds, for the margins and for the reported odds (0: none)
+    confidences: List[float] = field(default_factory=list)  # e.g. [0.5, 0.8, 0.95]
+
+
+@dataclass
 class OptimizeSettings:
     """The ``optimize`` node: what the optimiser optimises, within what limits, and how hard
     it tries; never the world (the Scenario) nor the simulations (RunSettings).
@@ -117,3 +128,4 @@ class OptimizeSettings:
     check_replications: int = 10  # replications when simulating the plan (0: no check)
     targets: YearTargets = field(default_factory=YearTargets)  # objective=year_plan
     year: YearSettings = field(default_factory=YearSettings)  # objective=year_plan
+    risk: Risk = field(default_factory=Risk)  # objective=year_plan

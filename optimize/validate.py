@@ -127,3 +127,14 @@ def validate_year(s: OptimizeSettings, scenario: Scenario, months: Optional[int]
             "must lie in (0, 1]")
     require(0 < y.estimate_share < 1, f"{p}.year.estimate_share", y.estimate_share,
             "must lie in (0, 1)")
+    r = s.risk
+    for path, q in [(f"{p}.risk.confidence", r.confidence)] + [
+            (f"{p}.risk.confidences[{i}]", q) for i, q in enumerate(r.confidences)]:
+        require(q is None or 0 < q < 1, path, q, "a probability in (0, 1)")
+    require(r.samples >= 0, f"{p}.risk.samples", r.samples, "must be >= 0")
+    wants = r.confidence is not None or bool(r.confidences)
+    require(not wants or r.samples >= 2, f"{p}.risk.samples", r.samples,
+            "a confidence needs at least 2 sampled worlds")
+    require(not wants or bool(t.e_channel_share is not None or t.penetration is not None
+                              or t.milestones), f"{p}.risk.confidence", r.confidence,
+            "a confidence is of meeting targets: set optimize.targets")

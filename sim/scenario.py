@@ -295,6 +295,17 @@ class Learning:
 
 
 @dataclass
+class Uncertainty:
+    """What is not known about how customers answer (months mode, the year plan's odds):
+    each a range [low, high] drawn uniformly per sampled world; empty: known exactly.
+    ``contact_uplift`` multiplies every campaign's ``contact_uplift``."""
+
+    learning_rate: List[float] = field(default_factory=list)  # adoption.learning.rate
+    decay_per_month: List[float] = field(default_factory=list)  # adoption.learning.decay_per_month
+    contact_uplift: List[float] = field(default_factory=list)  # factor on campaigns' uplift
+
+
+@dataclass
 class ScoreWeights:
     """The field's preference score from a customer table, per channel, added to the
     segment's preference: usage * log(1 + uses) + potential * flag + frequency_bonus if
@@ -322,6 +333,7 @@ class Adoption:
     # empty: the self-service ones (kiosks, online); a hotline listed counts the calls its
     # IVR completes, as some operators do
     e_channels: List[str] = field(default_factory=list)
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)  # the year plan's odds
 
 
 @dataclass

@@ -365,6 +365,12 @@ def validate_adoption(scenario: Scenario, p: str) -> None:
         require(ch.kind in SELF_SERVICE_KINDS or bool(ch.ivr_completion), f"{p}.e_channels[{i}]",
                 name, "a staffed channel counts only the calls its IVR completes, and it has "
                 "no ivr_completion")
+    for key in ("learning_rate", "decay_per_month", "contact_uplift"):
+        bounds = getattr(a.uncertainty, key)
+        top = 1.0 if key == "decay_per_month" else math.inf
+        require(not bounds or (len(bounds) == 2 and 0 <= bounds[0] <= bounds[1] <= top),
+                f"{p}.uncertainty.{key}", bounds,
+                "a range [low, high] with 0 <= low <= high" + (" <= 1" if top == 1 else ""))
     for kpi, target in a.targets.items():
         require(kpi in ("e_channel_share", "penetration", "penetration_cumulative"),
                 f"{p}.targets.{kpi}", target,

@@ -26,7 +26,8 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
 from optimize.settings import OptimizeSettings, YearGoal
 from optimize.solve import SolveResult, solve
@@ -44,6 +45,14 @@ from optimize.year.model import (
     spend,
 )
 from optimize.year.result import Iteration, YearPlanResult, meets, met
+from optimize.year.risk import (
+    frontier_row,
+    margins,
+    odds,
+    outcomes,
+    raised_problem,
+    uncertainty_check_seed,
+)
 from sim.months.model import MonthsResult, run_months
 from sim.scenario import RunSettings, Scenario
 from sim.validate import UserError
@@ -108,55 +117,106 @@ def better(candidate: Iteration, incumbent: Iteration, problem: YearProblem,
     return sum(spend(data, candidate.calendar)) < sum(spend(data, incumbent.calendar))
 
 
+@dataclass
+class Search:
+    """The plans a year plan simulates on its way, and what every search step shares: the
+    scenario, the check's run settings, the settings and the model as first estimated."""
+
+    scenario: Scenario
+    check: RunSettings
+    settings: OptimizeSettings
+    fresh: YearData
+    progress: Optional[bool]
+    iterations: list[Iteration] = field(default_factory=list)
+
+    def tried(self, calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
+        """Simulate ``calendar`` and keep it, with what ``data`` predicted for it."""
+        simulated = simulate(self.scenario, self.check, calendar, self.progress)
+        self.iterations.append(Iteration(calendar, predict(data, calendar), simulated, result))
+        return self.iterations[-1]
+
+    def start(self, problem: YearProblem) -> Iteration:
+        """A plan whose simulation meets ``problem``: the model's around no contacts, else
+        every campaign at its limits (if even that misses, nothing will: NoYearPlan)."""
+        model = build(self.fresh, problem)
+        result = solve(model.problem, self.settings)
+        if result.has_solution:
+            first = self.tried(calendar_of(model), self.fresh, result)
+            if meets(first, problem):
+                return first
+        ceiling = SolveResult("ceiling", True, None, None, None, 0.0, "none")
+        most = self.tried(everyone(self.fresh.campaigns, self.fresh.months), self.fresh, ceiling)
+        if not meets(most, problem):
+            raise NoYearPlan(_shortfall(self.fresh, problem, self.settings, most))
+        return most
+
+    def improve(self, problem: YearProblem, incumbent: Iteration) -> Iteration:
+        """The trust region from ``incumbent`` (module docstring, step 4)."""
+        radius = self.settings.year.trust_radius
+        data = self.anchored(incumbent)
+        for _ in range(self.settings.year.iterations):
+            model = build(data, problem, around=(incumbent.calendar, radius))
+            result = solve(model.problem, self.settings)
+            calendar = calendar_of(model) if result.has_solution else incumbent.calendar
+            if calendar == incumbent.calendar:
+                break  # the model, anchored here, sees nothing better within reach
+            candidate = self.tried(calendar, data, result)
+            if better(candidate, incumbent, problem, self.fresh):
+                incumbent, data = candidate, self.anchored(candidate)
+                radius = min(1.0, 2 * radius)
+            else:
+                radius /= 2
+        return incumbent
+
+    def anchored(self, iteration: Iteration) -> YearData:
+        """The model moved onto ``iteration``'s simulation."""
+        return re_anchor(self.fresh, iteration.calendar, segment_means(iteration.simulated))
+
+
 def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
               progress: Optional[bool] = None) -> YearPlanResult:
     """The year plan (module docstring); NoYearPlan when the targets cannot be met."""
     problem = year_problem(settings, run.months)
     fresh, baseline = estimate(scenario, run, settings.year.estimate_share, progress=progress)
     check = dataclasses.replace(run, replications=max(2, settings.check_replications))
-    iterations: list[Iteration] = []
-
-    def tried(calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
-        simulated = simulate(scenario, check, calendar, progress)
-        iterations.append(Iteration(calendar, predict(data, calendar), simulated, result))
-        return iterations[-1]
-
-    # a start: the model's plan around no contacts if its simulation meets the targets,
-    # else every campaign at its limits (if even that misses, nothing will)
-    model = build(fresh, problem)
-    result = solve(model.problem, settings)
-    incumbent = tried(calendar_of(model), fresh, result) if result.has_solution else None
-    if incumbent is None or not meets(incumbent, problem):
-        ceiling = SolveResult("ceiling", True, None, None, None, 0.0, "none")
-        incumbent = tried(everyone(fresh.campaigns, fresh.months), fresh, ceiling)
-        if not meets(incumbent, problem):
-            raise NoYearPlan(_shortfall(fresh, problem, settings, incumbent))
-    # then improve it: the model re-anchored on the incumbent's simulation, trusted only
-    # within a radius of its contacts; a better simulated plan widens the radius, a worse
-    # one halves it
-    radius = settings.year.trust_radius
-    data = re_anchor(fresh, incumbent.calendar, segment_means(incumbent.simulated))
-    for _ in range(settings.year.iterations):
-        model = build(data, problem, around=(incumbent.calendar, radius))
-        result = solve(model.problem, settings)
-        calendar = calendar_of(model) if result.has_solution else incumbent.calendar
-        if calendar == incumbent.calendar:
-            break  # the model, anchored here, sees nothing better within reach
-        candidate = tried(calendar, data, result)
-        if better(candidate, incumbent, problem, fresh):
-            incumbent = candidate
-            data = re_anchor(fresh, calendar, segment_means(candidate.simulated))
-            radius = min(1.0, 2 * radius)
-        else:
-            radius /= 2
+    search = Search(scenario, check, settings, fresh, progress)
+    incumbent = start_plan = search.improve(problem, search.start(problem))
+    risk = settings.risk
+    frontier: list[dict[str, Any]] = []
+    levels: list[float] = sorted(set(risk.confidences) | (
+        {risk.confidence} if risk.confidence is not None else set()))
+    if problem.requirements and levels:
+        # the spread of the target KPIs over sampled worlds, for the plan found so far
+        spread = outcomes(scenario, run, incumbent.calendar, problem, risk.samples, run.seed)
+        nominal = {r.label(): incumbent.simulated.kpi(r.month - 1, r.kpi).mean
+                   for r in problem.requirements}
+        raised = {q: raised_problem(problem, margins(spread, nominal, q)) for q in levels}
+        found: dict[float, Iteration] = {}
+        for q in levels:  # each from the plan of the confidence below
+            start = incumbent if meets(incumbent, raised[q]) else search.start(raised[q])
+            incumbent = found[q] = search.improve(raised[q], start)
+        for i, q in enumerate(levels):  # a plan for a higher confidence meets a lower one's
+            for higher in levels[i + 1:]:
+                if (meets(found[higher], raised[q]) and sum(spend(fresh, found[higher].calendar))
+                        < sum(spend(fresh, found[q].calendar))):
+                    found[q] = found[higher]
+        frontier = [frontier_row(q, raised[q], found[q], fresh) for q in risk.confidences]
+        incumbent = found[risk.confidence] if risk.confidence is not None else start_plan
+    iterations = search.iterations
     chosen = iterations.index(incumbent)
     converged = all(abs(g) <= settings.year.tolerance for g in incumbent.gaps(problem).values())
     naive = naive_calendar(fresh, incumbent.calendar)
     naive_simulated = simulate(scenario, check, naive, progress)
     plan = YearPlanResult(scenario, run, settings, problem, fresh, iterations, naive,
-                          naive_simulated, converged, baseline, chosen)
+                          naive_simulated, converged, baseline, chosen, frontier=frontier)
     plan.odds = {"plan": met(incumbent.simulated, problem.requirements),
                  "naive": met(naive_simulated, problem.requirements)}
+    if problem.requirements and risk.samples:  # fresh worlds, none the plan was fitted to
+        seed = uncertainty_check_seed(run.seed)
+        plan.odds["plan_uncertain"] = odds(outcomes(scenario, run, incumbent.calendar, problem,
+                                                    risk.samples, seed), problem)
+        plan.odds["naive_uncertain"] = odds(outcomes(scenario, run, naive, problem,
+                                                     risk.samples, seed), problem)
     return plan
 
 

@@ -56,7 +56,9 @@ class YearPlanResult:
     converged: bool
     baseline: MonthsResult
     chosen: int  # the iteration whose plan this is
-    odds: dict[str, PointEstimate] = field(default_factory=dict)  # plan, naive
+    # plan, naive (over populations); plan_uncertain, naive_uncertain (over sampled worlds)
+    odds: dict[str, PointEstimate] = field(default_factory=dict)
+    frontier: list[dict[str, Any]] = field(default_factory=list)  # per optimize.risk.confidences
 
     @property
     def final(self) -> Iteration:
@@ -167,11 +169,15 @@ def plan_summary(result: YearPlanResult) -> dict[str, Any]:
         "predicted": {kpi: final.predicted[kpi][month - 1] for kpi in KPIS},
         "simulated": at_end(final.simulated),
         "p_target_met": _odds(result.odds.get("plan")),
+        "p_target_met_uncertain": _odds(result.odds.get("plan_uncertain")),
+        "confidence": result.settings.risk.confidence,
+        "frontier": result.frontier,
         "iterations": [{"spend": sum(spend(result.data, it.calendar)),
                         "solver_status": it.solve.status, "solver_seconds": it.solve.seconds,
                         "gaps": it.gaps(result.problem)} for it in result.iterations],
         "even_spread": {"spend": naive_spend, "simulated": at_end(result.naive_simulated),
-                        "p_target_met": _odds(result.odds.get("naive"))},
+                        "p_target_met": _odds(result.odds.get("naive")),
+                        "p_target_met_uncertain": _odds(result.odds.get("naive_uncertain"))},
         "populations": len(final.simulated.replications),
         "method": "planning model re-anchored on months simulations (optimize/year/plan.py)",
     }
@@ -231,6 +237,9 @@ def write_year_plan(result: YearPlanResult, out: Any) -> None:
     write_csv(out / "year_plan.csv", calendar_rows(result), CALENDAR_COLUMNS)
     write_csv(out / "trajectory.csv", trajectory_rows(result), TRAJECTORY_COLUMNS)
     write_json(out / "plan.json", plan_summary(result))
+    if result.frontier:
+        columns = list(result.frontier[0])
+        write_csv(out / "risk_frontier.csv", result.frontier, columns)
     if result.run.plots:
         plot_year_plan(result, out / "year_plan.png")
 
@@ -252,4 +261,12 @@ def describe(result: YearPlanResult) -> str:
         lines.append(f"  P(targets met) {odds['mean']:.0%} [{odds['ci_low']:.0%}, "
                      f"{odds['ci_high']:.0%}] over {s['populations']} populations; even spread "
                      f"{s['even_spread']['p_target_met']['mean']:.0%}")
+    uncertain = s["p_target_met_uncertain"]
+    if uncertain:
+        lines.append(f"  P(targets met) over {result.settings.risk.samples} sampled worlds "
+                     f"{uncertain['mean']:.0%} [{uncertain['ci_low']:.0%}, "
+                     f"{uncertain['ci_high']:.0%}]; even spread "
+                     f"{s['even_spread']['p_target_met_uncertain']['mean']:.0%}")
+    for row in result.frontier:
+        lines.append(f"  confidence {row['confidence']:.0%}: spend {row['spend']:,.0f}")
     return "\n".join(lines)

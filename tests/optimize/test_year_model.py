@@ -22,6 +22,7 @@ from optimize.year.model import (
     calendar_of,
     predict,
 )
+from optimize.year.risk import margins, raised_problem
 
 MONTHS = 3
 POOL = 4  # customers the campaign reaches in each segment: contacts 0..4 a month
@@ -126,3 +127,21 @@ def test_more_budget_never_lowers_the_planned_share() -> None:
                       "e_channel_share") for b in range(0, 170, 10)]
     assert all(later >= earlier - 1e-9 for earlier, later in zip(shares, shares[1:]))
     assert shares[-1] > shares[0]
+
+
+def test_a_margin_is_how_far_the_worlds_quantile_lies_below_the_nominal_value() -> None:
+    spread = [{"share": v} for v in (0.40, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48,
+                                     0.49, 0.50)]
+    # the 20% quantile of 11 evenly spaced values is the third: 0.42
+    assert margins(spread, {"share": 0.47}, 0.8)["share"] == pytest.approx(0.05)
+    assert margins(spread, {"share": 0.40}, 0.8)["share"] == 0.0  # never negative
+
+
+def test_a_higher_confidence_never_lowers_the_least_spend() -> None:
+    label = f"e_channel_share at month {MONTHS}"
+    spread = [{label: 0.40 + 0.01 * k} for k in range(11)]
+    problem = YearProblem([Requirement("e_channel_share", MONTHS, 0.42)])
+    spends = [solved(raised_problem(problem, margins(spread, {label: 0.45}, q)))[0]
+              for q in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)]
+    assert all(later >= earlier - 1e-9 for earlier, later in zip(spends, spends[1:]))
+    assert spends[-1] > spends[0]
