@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run app test lint bench bench-optimize bench-sweep bench-months bench-network clean
+.PHONY: run app test lint bench bench-optimize bench-sweep bench-months bench-network bench-year clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-months: $(STAMP)
 
 bench-network: $(STAMP)
 	$(BIN)/python benchmarks/bench_network.py
+
+bench-year: $(STAMP)
+	$(BIN)/python benchmarks/bench_year.py
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .mypy_cache .ruff_cache

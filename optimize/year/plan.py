@@ -20,7 +20,9 @@
 5. Simulate the naive plan alongside: the same total spend spread evenly over the months
    and the segments of each campaign the plan uses, in proportion to what it spends on it.
 6. The odds: the share of simulated populations that meet every requirement, with
-   Wilson's interval; the same for the naive plan.
+   Wilson's interval, and the same over sampled worlds (``optimize.year.risk``); the
+   same for the naive plan.  With ``optimize.risk.confidence`` (or ``.confidences``),
+   steps 3-4 run again for targets raised by the sampled worlds' spread (``risk``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from optimize.year.risk import (
     raised_problem,
     uncertainty_check_seed,
 )
+from sim.estimators.confidence import PointEstimate
 from sim.months.model import MonthsResult, run_months
 from sim.scenario import RunSettings, Scenario
 from sim.validate import UserError
@@ -183,6 +186,16 @@ def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
     incumbent = start_plan = search.improve(problem, search.start(problem))
     risk = settings.risk
     frontier: list[dict[str, Any]] = []
+    seen: dict[str, PointEstimate] = {}
+
+    def fresh_odds(calendar: Calendar) -> PointEstimate:
+        """P(targets met) over sampled worlds the plan never saw (once per calendar)."""
+        key = repr(sorted(calendar.items()))
+        if key not in seen:
+            seen[key] = odds(outcomes(scenario, run, calendar, problem, risk.samples,
+                                      uncertainty_check_seed(run.seed)), problem)
+        return seen[key]
+
     levels: list[float] = sorted(set(risk.confidences) | (
         {risk.confidence} if risk.confidence is not None else set()))
     if problem.requirements and levels:
@@ -201,6 +214,10 @@ def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
                         < sum(spend(fresh, found[q].calendar))):
                     found[q] = found[higher]
         frontier = [frontier_row(q, raised[q], found[q], fresh) for q in risk.confidences]
+        for row, q in zip(frontier, risk.confidences):  # the odds on fresh worlds, each
+            chance = fresh_odds(found[q].calendar)
+            row.update(p_target_met=chance.value, p_ci_low=chance.ci_low,
+                       p_ci_high=chance.ci_high)
         incumbent = found[risk.confidence] if risk.confidence is not None else start_plan
     iterations = search.iterations
     chosen = iterations.index(incumbent)
@@ -212,11 +229,8 @@ def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
     plan.odds = {"plan": met(incumbent.simulated, problem.requirements),
                  "naive": met(naive_simulated, problem.requirements)}
     if problem.requirements and risk.samples:  # fresh worlds, none the plan was fitted to
-        seed = uncertainty_check_seed(run.seed)
-        plan.odds["plan_uncertain"] = odds(outcomes(scenario, run, incumbent.calendar, problem,
-                                                    risk.samples, seed), problem)
-        plan.odds["naive_uncertain"] = odds(outcomes(scenario, run, naive, problem,
-                                                     risk.samples, seed), problem)
+        plan.odds["plan_uncertain"] = fresh_odds(incumbent.calendar)
+        plan.odds["naive_uncertain"] = fresh_odds(naive)
     return plan
 
 

@@ -101,7 +101,8 @@ def raised_problem(problem: YearProblem, margin: dict[str, float]) -> YearProble
 def frontier_row(confidence: float, raised: YearProblem, plan: Iteration, data: YearData
                  ) -> dict[str, Any]:
     """risk_frontier.csv's row: the confidence, the raised targets, and the plan found for
-    them: its spend and its simulated target KPIs."""
+    them: its spend and its simulated target KPIs (``plan_year`` adds its odds on fresh
+    worlds: p_target_met and its interval)."""
     row: dict[str, Any] = {"confidence": confidence}
     for r in raised.requirements:
         row[f"target.{r.label()}"] = r.value

@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 import sim
-from optimize.settings import YearSettings
+from optimize.settings import Risk, YearSettings
 from optimize.year.estimate import with_calendar
 from sim.months.model import Months, run_months
 from sim.scenario import RunSettings
@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 
 SMALL = ["scenario=telecom_year", "optimize.objective=year_plan", "run.months=4",
          "run.customers=2000", "run.replications=2", "optimize.check_replications=2",
-         "optimize.year.iterations=1", "run.plots=true"]
+         "optimize.year.iterations=1", "optimize.risk.samples=0", "run.plots=true"]
 
 
 def run_optimize(args: list[str], out: Path) -> subprocess.CompletedProcess[str]:
@@ -146,7 +146,7 @@ def test_the_api_plans_a_year_and_writes_the_command_lines_files(tmp_path: Path)
 
     plan = optimize.year_plan(sim.load_scenario("telecom_year"), e_channel_share=0.47,
                               run=small_run(months=3, replications=2), check_replications=2,
-                              year=YearSettings(iterations=1))
+                              year=YearSettings(iterations=1), risk=Risk(samples=0))
     summary = plan.to_dict()
     assert summary["status"] in ("converged", "simulated_feasible")
     assert summary["simulated"]["e_channel_share"]["mean"] >= 0.47
@@ -197,12 +197,13 @@ def test_front_loading_beats_the_even_spread_when_habits_persist_and_less_when_t
 
 def test_a_plan_at_confidence_0_8_meets_its_targets_in_80_percent_of_fresh_worlds() -> None:
     import optimize
-    from optimize.settings import Risk
 
-    plan = optimize.year_plan(sim.load_scenario("telecom_year"), e_channel_share=0.47,
-                              run=small_run(months=4, customers=2000, replications=2),
+    # a target near what every campaign at its limits reaches (0.64 here): the even spread
+    # of the same money misses it in about half the worlds
+    plan = optimize.year_plan(sim.load_scenario("telecom_year"), e_channel_share=0.60,
+                              run=small_run(months=4, customers=1500, replications=2),
                               check_replications=2, year=YearSettings(iterations=2),
-                              risk=Risk(confidence=0.8, samples=12, confidences=[0.5, 0.8]))
+                              risk=Risk(confidence=0.8, samples=10, confidences=[0.5, 0.8]))
     fresh = plan.odds["plan_uncertain"]  # worlds drawn from a seed the plan never saw
     assert fresh.ci_high >= 0.8, fresh
     spends = [row["spend"] for row in plan.frontier]
