@@ -14,9 +14,11 @@ and 12 per customer).  Every campaign reaches the copies as it reaches their ori
     one months run of the population with its representative days (``run_months`` on
     the scenario, no contacts), timed first: the estimate's cost is reported in those.
 (2) The planning model: ``build`` then ``solve`` (HiGHS, ``gap=0.005``) for the targets
-    (e-channel share 0.55 and penetration 0.70 at month 12), on the estimated data and
-    then on the data re-anchored at the plan; variables, constraints, build and solve
-    seconds, and the gap proven.
+    (half way from the no-contact e-channel share and penetration at the last month to
+    what every campaign at its limits reaches there; this instance already meets
+    telecom_year's 0.55 and 0.70), on the estimated data and
+    then on the data re-anchored at every campaign at its limits; variables,
+    constraints, build and solve seconds, and the gap proven.
 (3) The whole year plan (``optimize.year_plan``, ``check_replications=4``,
     ``optimize.risk.confidences=[0.5, 0.8]``, 10 sampled worlds): wall time, simulated
     plans, the status, and for the plans at confidence 0.5 and 0.8 their spend and
@@ -50,7 +52,7 @@ import sim  # noqa: E402
 from optimize.settings import OptimizeSettings, Risk, YearSettings  # noqa: E402
 from optimize.solve import solve  # noqa: E402
 from optimize.year.estimate import estimate, segment_means  # noqa: E402
-from optimize.year.model import build, calendar_of, re_anchor, spend  # noqa: E402
+from optimize.year.model import build, calendar_of, predict, re_anchor, spend  # noqa: E402
 from optimize.year.plan import year_problem  # noqa: E402
 from sim.months.model import run_months  # noqa: E402
 from sim.scenario import RunSettings, Scenario  # noqa: E402
@@ -102,8 +104,19 @@ def main() -> None:
     data, _ = estimate(scenario, run, 0.5, progress=False)
     estimated = time.perf_counter() - began
 
+    # targets the campaigns must work for: half way from the no-contact month to what
+    # every campaign at its limits reaches (the shipped 0.55 / 0.70 are already met here)
+    base = predict(data, {})
+    top = {kpi: sum(data.weight(kpi, s, months) * p.cap(kpi, months)
+                    for s, p in data.segments.items()) for kpi in ("e_channel_share", "penetration")}
+    share, reach = (round((base[k][months - 1] + top[k]) / 2, 3)
+                    for k in ("e_channel_share", "penetration"))
+    print(f"targets at month {months}: e-channel share {share:.3f}, penetration {reach:.3f} "
+          f"(no contacts: {base['e_channel_share'][months - 1]:.3f}, "
+          f"{base['penetration'][months - 1]:.3f}; every campaign at its limits: "
+          f"{top['e_channel_share']:.3f}, {top['penetration']:.3f})")
     settings = OptimizeSettings(gap=0.005, time_limit_s=60)
-    targets = dataclasses.replace(settings.targets, e_channel_share=0.55, penetration=0.70)
+    targets = dataclasses.replace(settings.targets, e_channel_share=share, penetration=reach)
     problem = year_problem(dataclasses.replace(settings, targets=targets), months)
     rows = []
     model = None
@@ -117,7 +130,7 @@ def main() -> None:
         model = build(on, problem)
         built = time.perf_counter() - t0
         result = solve(model.problem, settings)
-        rows.append([label, len(model.problem.variables()), len(model.problem.constraints),
+        rows.append([label, f"{len(model.problem.variables()):,}", f"{len(model.problem.constraints):,}",
                      f"{built:.2f}", f"{result.seconds:.2f}", result.status,
                      "-" if result.gap is None else f"{100 * result.gap:.3f}%",
                      f"{sum(spend(on, calendar_of(model))):,.0f}" if result.has_solution else "-"])
@@ -127,7 +140,7 @@ def main() -> None:
                  "planned spend"], rows))
 
     began = time.perf_counter()
-    plan = optimize.year_plan(scenario, 0.55, 0.70, run=run, check_replications=4,
+    plan = optimize.year_plan(scenario, share, reach, run=run, check_replications=4,
                               year=YearSettings(), risk=Risk(confidence=0.8, samples=10,
                                                             confidences=[0.5, 0.8]))
     wall = time.perf_counter() - began
