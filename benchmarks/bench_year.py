@@ -8,6 +8,8 @@ preferences for the app and the web are 0.3 lower) and 6 campaigns (its 5, and a
 ``email_push`` promoting the web to every segment at 0.02 a contact, at most 8,000 a month
 and 12 per customer).  Every campaign reaches the copies as it reaches their originals.
 ``run.customers`` (default 20,000) are split over the 8 segments by their volumes.
+Capacity steps (``optimize.year.capacity``): terminal kiosks 0..+4, counter staff -2..+2
+and hotline agents -3..+3 a month, the staffed ones at their service targets every month.
 
 (1) The planning data: ``optimize.year.estimate.estimate`` timed (the baseline months run
     with its representative days, the ceiling run and the response runs).  Its unit is
@@ -84,6 +86,9 @@ def instance() -> Scenario:
     return scenario
 
 
+CAPACITY_STEPS = {"terminal": [0, 4], "counter": [-2, 2], "hotline": [-3, 3]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
@@ -101,7 +106,8 @@ def main() -> None:
     run_months(scenario, run, progress=False)
     unit = time.perf_counter() - began
     began = time.perf_counter()
-    data, _ = estimate(scenario, run, 0.5, progress=False)
+    year = YearSettings(capacity=CAPACITY_STEPS)
+    data, _ = estimate(scenario, run, OptimizeSettings(year=year), progress=False)
     estimated = time.perf_counter() - began
 
     # targets the campaigns must work for: half way from the no-contact month to what
@@ -123,7 +129,8 @@ def main() -> None:
     for label, on in (("estimated", data), ("re-anchored", None)):
         if on is None:  # anchored at the ceiling plan's own simulation, as the search does
             from optimize.year.estimate import everyone, with_calendar
-            calendar = everyone(data.campaigns, months)
+            from optimize.year.plan import best_capacity
+            calendar = everyone(data.campaigns, months) | best_capacity(data)
             simulated = run_months(with_calendar(scenario, calendar), run, progress=False)
             on = re_anchor(data, calendar, segment_means(simulated))
         t0 = time.perf_counter()
@@ -141,7 +148,7 @@ def main() -> None:
 
     began = time.perf_counter()
     plan = optimize.year_plan(scenario, share, reach, run=run, check_replications=4,
-                              year=YearSettings(), risk=Risk(confidence=0.8, samples=10,
+                              year=year, risk=Risk(confidence=0.8, samples=10,
                                                             confidences=[0.5, 0.8]))
     wall = time.perf_counter() - began
     summary = plan.to_dict()

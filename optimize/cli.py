@@ -71,7 +71,8 @@ class OptimizeConfig:
 
 register_configs()
 ConfigStore.instance().store(name="base_optimize_config", node=with_open_dicts(
-    OptimizeConfig, ("optimize.segment_caps", "optimize.max_staff", "optimize.max_kiosks")))
+    OptimizeConfig, ("optimize.segment_caps", "optimize.max_staff", "optimize.max_kiosks",
+                     "optimize.year.capacity")))
 
 
 def run(scenario: Scenario, run_settings: RunSettings, settings: OptimizeSettings, out: Path,

@@ -65,8 +65,11 @@ class YearTargets:
 
 @dataclass
 class YearSettings:
-    """How the year plan is sought (``optimize.year``).  Money is for the whole plan (the
-    months' campaign contacts at each campaign's ``unit_cost``)."""
+    """How the year plan is sought (``optimize.year``).  Money is for the whole plan: the
+    months' campaign contacts at each campaign's ``unit_cost`` and the servers its capacity
+    steps add at the channel's ``cost_per_server_hour`` (the hours it opens a day x
+    ``scenario.adoption.days_per_month``), for the customers the population stands for
+    (``sim.months.model.represented_customers``)."""
 
     goal: YearGoal = YearGoal.min_spend
     budget: Optional[float] = None  # total spend allowed (max_share needs one)
@@ -74,11 +77,15 @@ class YearSettings:
     # spend_bounds [low, high], each month spends within low x to high x of it
     last_year_spend: List[float] = field(default_factory=list)
     spend_bounds: List[float] = field(default_factory=list)
-    iterations: int = 4  # simulate the plan, re-anchor the model on it, re-solve
+    iterations: int = 8  # simulate the plan, re-anchor the model on it, re-solve
     trust_radius: float = 0.25  # a re-solve moves each month's contacts by at most this
     # share of the segment's reachable customers (doubled after a better plan, else halved)
     tolerance: float = 0.01  # predicted and simulated target KPIs agree within this: done
     estimate_share: float = 0.5  # the first response point: this share of a segment's pool
+    # capacity steps the plan may take: channel -> [low, high] servers added (negative:
+    # removed) in every open hour, month by month; a staffed channel's service target
+    # must then hold every month (scenario.adoption.capacity_steps carries the plan)
+    capacity: Dict[str, List[int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -7,9 +7,10 @@ from typing import Optional
 
 from optimize.data import SLOT_MINUTES
 from optimize.settings import Objective, OptimizeSettings, Shift, YearGoal
+from optimize.year.model import CAPACITY
 from sim.network import network_segment
 from sim.scenario import STAFFED_KINDS, ChannelKind, RunSettings, Scenario
-from sim.validate import require, require_finite
+from sim.validate import require, require_finite, validate_capacity_steps
 
 
 def validate_settings(s: OptimizeSettings, scenario: Scenario,
@@ -127,6 +128,17 @@ def validate_year(s: OptimizeSettings, scenario: Scenario, months: Optional[int]
             "must lie in (0, 1]")
     require(0 < y.estimate_share < 1, f"{p}.year.estimate_share", y.estimate_share,
             "must lie in (0, 1)")
+    for name, bounds in y.capacity.items():
+        path = f"{p}.year.capacity.{name}"
+        require(len(bounds) == 2 and all(isinstance(b, int) for b in bounds)
+                and bounds[0] <= 0 <= bounds[1], path, bounds,
+                "[low, high]: whole servers added, low <= 0 <= high")
+        validate_capacity_steps(scenario, path, name, bounds)
+        require(name not in scenario.adoption.capacity_steps, path, bounds,
+                "the plan decides this channel's steps: drop scenario.adoption.capacity_steps."
+                + name)
+    require(CAPACITY not in scenario.campaigns, f"scenario.campaigns.{CAPACITY}", CAPACITY,
+            "the name is taken by the year plan's capacity steps")
     r = s.risk
     for path, q in [(f"{p}.risk.confidence", r.confidence)] + [
             (f"{p}.risk.confidences[{i}]", q) for i, q in enumerate(r.confidences)]:

@@ -334,6 +334,11 @@ class Adoption:
     # IVR completes, as some operators do
     e_channels: List[str] = field(default_factory=list)
     uncertainty: Uncertainty = field(default_factory=Uncertainty)  # the year plan's odds
+    # capacity steps: servers added to a counter, kiosk or hotline in every open hour of
+    # its day, month by month (channel -> one whole number per month, negative removes; a
+    # month past the list keeps its last value); the year plan writes them
+    capacity_steps: Dict[str, List[int]] = field(default_factory=dict)
+    days_per_month: float = 30.0  # turns a day's volumes into the customers a population stands for
 
 
 @dataclass

@@ -339,6 +339,22 @@ def validate_scenario(scenario: Scenario, prefix: str = "scenario") -> None:
     _positive(f"{prefix}.satisfaction.wait_scale_minutes", sat.wait_scale_minutes)
 
 
+def validate_capacity_steps(scenario: Scenario, p: str, channel: str, steps: list[int]) -> None:
+    """Raise ScenarioError unless ``steps`` (servers added per month) name a counter, kiosk or
+    hotline of the scenario and leave it at least one server in every hour it opens."""
+    ch = scenario.channels.get(channel)
+    require(ch is not None and ch.kind is not ChannelKind.online, p, steps,
+            "capacity steps are for a counter, kiosk or hotline of the scenario")
+    assert ch is not None
+    for i, d in enumerate(steps):
+        require(isinstance(d, int) and not isinstance(d, bool), f"{p}[{i}]", d,
+                "servers added: a whole number")
+    open_slots = [x for x in ch.schedule if x > 0] or [ch.servers if ch.servers is not None else 1]
+    if steps:
+        require(min(open_slots) + min(steps) >= 1, p, steps,
+                f"leaves no server in an open hour (fewest today: {min(open_slots):g})")
+
+
 def validate_adoption(scenario: Scenario, p: str) -> None:
     """Raise ScenarioError for a bad ``adoption`` node at ``p`` (read by months mode, checked
     in every mode): monthly frequencies for unknown segments or below 0, a negative score
@@ -371,6 +387,10 @@ def validate_adoption(scenario: Scenario, p: str) -> None:
         require(not bounds or (len(bounds) == 2 and 0 <= bounds[0] <= bounds[1] <= top),
                 f"{p}.uncertainty.{key}", bounds,
                 "a range [low, high] with 0 <= low <= high" + (" <= 1" if top == 1 else ""))
+    require(math.isfinite(a.days_per_month) and a.days_per_month > 0, f"{p}.days_per_month",
+            a.days_per_month, "must be > 0")
+    for name, steps in a.capacity_steps.items():
+        validate_capacity_steps(scenario, f"{p}.capacity_steps.{name}", name, steps)
     for kpi, target in a.targets.items():
         require(kpi in ("e_channel_share", "penetration", "penetration_cumulative"),
                 f"{p}.targets.{kpi}", target,

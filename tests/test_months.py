@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.months.model import CHURN_MONTHS, Months, MonthsResult, run_months
+from sim.months.model import (
+    CHURN_MONTHS,
+    Months,
+    MonthsResult,
+    represented_customers,
+    run_months,
+)
 from sim.scenario import (
     Adoption,
     Arrivals,
@@ -138,7 +144,10 @@ def test_a_campaign_aimed_at_high_score_customers_buys_more_share_than_the_same_
     none = run(_without_campaign())
     spend = {name: sum(r.kpi(m, "promotion_spend").mean for m in range(MONTHS))
              for name, r in (("spread", spread), ("aimed", aimed))}
-    assert spend["spread"] == 3 * 400 * 2.0  # every contact made, three months
+    # every contact made, three months: 400 of the customers the population stands for are
+    # 400 / scale simulated ones, each paid scale times
+    scale = represented_customers(campaigned(None)) / 3000
+    assert spend["spread"] == pytest.approx(3 * round(400 / scale) * scale * 2.0)
     assert 0 < spend["aimed"] <= spend["spread"]  # fewer may be close enough to reach
     last = 2  # the campaign's last month
     gain = {name: result.kpi(last, "e_channel_share").mean - none.kpi(last, "e_channel_share").mean

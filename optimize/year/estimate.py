@@ -16,6 +16,18 @@
   reuse the baseline's representative days, so they cost the population's arithmetic
   alone; the simulate-and-re-solve loop (``optimize.year.plan``) simulates every plan with
   its own days and re-anchors the model on what they show.
+- **Capacity steps** (``optimize.year.capacity``): per channel, one run with its servers
+  stepped all year to the end of its range that adds (else removes) the most, with its
+  own representative days (the queues change): the difference from the baseline, per
+  server, month by month, is what a server does.  For a staffed channel with a service
+  target, a day of the scenario (the planning day) gives each open hour's arrivals,
+  service and patience (``optimize.data.build_planning_data``, as the day optimiser
+  reads them), the most each staffing level serves within target, and, with the
+  baseline's representative days, the channel's load month by month.
+- **Contacts and money** are of the customers the population stands for
+  (``represented_customers``): a segment's pool is its reachable simulated customers x
+  ``scale`` (real customers per simulated one), and the months mode draws a plan's
+  contacts over ``scale``.
 """
 
 from __future__ import annotations
@@ -27,16 +39,23 @@ from typing import Optional
 
 import numpy as np
 
+from optimize.data import SLOT_MINUTES, build_planning_data
+from optimize.settings import OptimizeSettings
 from optimize.year.model import (
+    CAPACITY,
     KPIS,
     Calendar,
     CampaignLimits,
+    CapacityOption,
     Response,
     SegmentPath,
+    ServiceHours,
     YearData,
 )
-from sim.months.model import Months, MonthsResult, run_months
-from sim.scenario import RunSettings, Scenario
+from sim.channel_rules import servers_at
+from sim.experiment import run_experiment
+from sim.months.model import Months, MonthsResult, represented_customers, run_months
+from sim.scenario import MINUTES_PER_HOUR, STAFFED_KINDS, Executor, Mode, RunSettings, Scenario
 
 PERSISTENCE_LAGS = 6  # months after the contact month read for the persistence
 CONTACT_STEP = 3  # the responses are measured for contacts every this many months
@@ -50,6 +69,9 @@ def with_calendar(scenario: Scenario, calendar: Calendar) -> Scenario:
         campaign.contacts_per_month = 0
         campaign.calendar = {s: list(counts) for (c, s), counts in calendar.items()
                              if c == name and any(counts)}
+    for (c, channel), steps in calendar.items():
+        if c == CAPACITY:
+            changed.adoption.capacity_steps[channel] = list(steps)
     return changed
 
 
@@ -71,13 +93,14 @@ def _finite(x: float) -> float:
 
 
 def reach(scenario: Scenario, run: RunSettings) -> dict[str, dict[str, int]]:
-    """Customers each campaign can reach in each segment in month 1 (the first population)."""
+    """Customers each campaign can reach in each segment in month 1 (the first population,
+    in the customers it stands for)."""
     months = Months(scenario, run, 0)
     index = {c: k for k, c in enumerate(months.channels)}
     pools: dict[str, dict[str, int]] = {}
     for name, campaign in scenario.campaigns.items():
         reachable = months.reachable(name, np.array([index[c] for c in campaign.channels]))
-        pools[name] = {s: int(np.sum(reachable & (months.population.segment == k)))
+        pools[name] = {s: int(months.scale * np.sum(reachable & (months.population.segment == k)))
                        for k, s in enumerate(months.segments)
                        if not campaign.segments or s in campaign.segments}
     return pools
@@ -95,10 +118,13 @@ def persistence(effects: list[float]) -> float:
     return float(grid[int(np.argmin(errors))])
 
 
-def estimate(scenario: Scenario, run: RunSettings, first_share: float,
+def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
              progress: Optional[bool] = None) -> tuple[YearData, MonthsResult]:
     """The planning model's numbers (module docstring) and the baseline run."""
+    first_share = settings.year.estimate_share
     plain = with_calendar(scenario, {})
+    scale = 1.0 if scenario.adoption.customer_table else (
+        represented_customers(scenario) / max(1, run.customers))
     baseline = run_months(plain, run, progress=progress)
     base = segment_means(baseline)
     T = run.months
@@ -147,7 +173,58 @@ def estimate(scenario: Scenario, run: RunSettings, first_share: float,
             widths = (n1, n - n1) if n > n1 else (n, 0)
             responses[(c, s)] = Response(widths, {k: v[0] for k, v in by_month.items()}, rho,
                                          by_month)
-    return YearData(T, segments, campaigns, responses), baseline
+    capacity = {ch: capacity_option(plain, run, settings, baseline, ch, low, high)
+                for ch, (low, high) in sorted(settings.year.capacity.items())}
+    for s, path in segments.items():  # the ceiling with each channel's servers at their best
+        assert path.ceiling is not None
+        for kpi in KPIS:
+            for option in capacity.values():
+                for t, g in enumerate(option.effects[kpi].get(s, [])):
+                    path.ceiling[kpi][t] += max(0.0, g * option.high, g * option.low)
+    return YearData(T, segments, campaigns, responses, capacity, scale), baseline
+
+
+def capacity_option(plain: Scenario, run: RunSettings, settings: OptimizeSettings,
+                    baseline: MonthsResult, channel: str, low: int, high: int
+                    ) -> CapacityOption:
+    """What a server added to ``channel`` does and costs, and its service target's hours
+    (module docstring)."""
+    step = high if high > 0 else low
+    T = run.months
+    spec = plain.channels[channel]
+    base = segment_means(baseline)
+    effects: dict[str, dict[str, list[float]]] = {kpi: {} for kpi in KPIS}
+    if step:
+        moved = segment_means(run_months(
+            with_calendar(plain, {(CAPACITY, channel): [step] * T}), run, progress=False))
+        for kpi in KPIS:
+            for s in plain.segments:
+                key = f"{kpi}.{s}"
+                effects[kpi][s] = [(x - b) / step for x, b in zip(moved[key], base[key])]
+    day_run = dataclasses.replace(run, mode=Mode.day, trace=False, workers=1,
+                                  executor=Executor.local,
+                                  replications=max(4, plain.adoption.day_replications))
+    day = run_experiment(plain, day_run, progress=False)
+    hours = [h for h in range(math.ceil(day_run.horizon_minutes / SLOT_MINUTES))
+             if servers_at(spec, h * SLOT_MINUTES) > 0]
+    cost = (spec.cost_per_server_hour * len(hours) * SLOT_MINUTES / MINUTES_PER_HOUR
+            * plain.adoption.days_per_month)
+    if spec.kind in STAFFED_KINDS:
+        data = build_planning_data(plain, day, settings)
+        slots = [x for x in data.staffed if x.channel == channel and x.base_staff > 0]
+        index = list(plain.channels).index(channel)
+        planned = day.channel_kpi(channel, "arrivals").mean
+        load = [_month_arrivals(baseline, m, index) / planned if planned > 0 else 1.0
+                for m in range(T)]
+        share = [baseline.kpi(m, "e_channel_share").mean for m in range(T)]
+        erlang = ServiceHours(slots, [x.base_staff for x in slots], [], load, share)
+        rates = [x.base_rate for x in slots]
+        predicted = np.mean([sum(r * erlang.level(h, r * f, 0) for h, r in enumerate(rates))
+                             / max(sum(rates), 1e-12) for f in load])
+        simulated = np.mean([baseline.service_level(m, channel).mean for m in range(T)])
+        margin = max(0.0, float(predicted - simulated)) if math.isfinite(simulated) else 0.0
+        return CapacityOption(low, high, cost, effects, erlang).with_margin(margin)
+    return CapacityOption(low, high, cost, effects)
 
 
 def everyone(campaigns: dict[str, CampaignLimits], months: int) -> Calendar:
@@ -162,6 +239,13 @@ def everyone(campaigns: dict[str, CampaignLimits], months: int) -> Calendar:
             if n:
                 calendar[(c, s)] = [n] * months
     return calendar
+
+
+def _month_arrivals(result: MonthsResult, month: int, channel: int) -> float:
+    """A channel's arrivals on ``month``'s representative days, mean over populations."""
+    days = [r[month].conditions for r in result.replications]
+    return float(np.mean([_finite(float(c.arrivals[channel])) for c in days
+                          if c is not None and c.arrivals is not None]))
 
 
 def _first_months(result: MonthsResult, months: int) -> MonthsResult:

@@ -12,6 +12,17 @@ the next month (habits formed minus habits decayed).  The network's share weight
 segments by their completed transactions, its penetration by their customers.  Shares
 above 1, or above what every campaign at its limits reaches (the ceiling), count as that.
 
+**Capacity steps** (``CapacityOption``): servers added to a channel in month t, k(t) in
+[low, high], add ``g_cs(t) * k(t)`` to segment s's KPIs, where ``g_cs(t)`` is what one
+server added all year does by month t (estimated), and cost a server-month each.  A
+staffed channel with a service target must meet it in every open hour of every month
+at the load the plan leaves it: the hour's arrivals on the planning day, times the
+channel's monthly load with no contacts, times (1 - share(t)) / (1 - base share(t)) for
+the network's e-channel share (its staffed transactions fall as the share rises), at
+most what the hour's servers plus k serve within target (Erlang A or C,
+``optimize.data.highest_rate``: the rule the day optimiser staffs by), the target raised
+by how far Erlang lies above the baseline's simulated days (``ServiceHours.margin``).
+
 ``base`` is the trajectory with no contacts.  Once a plan has been simulated,
 ``re_anchor`` scales each segment's gains so that the model's effect of that plan comes
 closest to the simulated one (the model learns how much the campaigns really did), and
@@ -24,13 +35,18 @@ the same formula for a given calendar, without a solver.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Optional
 
 import pulp
 
-Calendar = dict[tuple[str, str], list[int]]  # (campaign, segment) -> contacts per month
+from optimize.data import StaffedSlot, highest_rate, service_level
+
+# (campaign, segment) -> contacts per month, and (CAPACITY, channel) -> servers added per month
+Calendar = dict[tuple[str, str], list[int]]
+CAPACITY = "capacity"  # a calendar key's first part for a channel's capacity steps
 KPIS = ("e_channel_share", "penetration")
 
 
@@ -104,6 +120,62 @@ class CampaignLimits:
 
 
 @dataclass(frozen=True)
+class ServiceHours:
+    """What a staffed channel's service target asks, per open hour of the planning day
+    (``optimize.data.StaffedSlot``: arrivals per minute, service, patience, target) with
+    today's servers and, per servers added (low .. high), the most arrivals per minute
+    they serve within target; per month, the channel's load with no contacts relative to
+    the planning day and the network's e-channel share then."""
+
+    slots: list[StaffedSlot]
+    servers: list[int]  # today's, per open hour
+    served: list[list[float]]  # hour -> servers added - low -> highest rate within target
+    load: list[float]
+    base_share: list[float]
+    # how far Erlang's hour-by-hour service level, averaged over the baseline's months,
+    # lies above what the baseline's representative days simulated (queues carried from
+    # hour to hour, balking, priorities): taken off every prediction, added to the target
+    margin: float = 0.0
+
+    def level(self, hour: int, rate: float, added: int) -> float:
+        """The hour's share served within target at ``rate`` with ``added`` servers (Erlang,
+        less ``margin``)."""
+        slot = self.slots[hour]
+        return service_level(self.servers[hour] + added, rate, slot.mean_service_minutes,
+                             slot.patience_rate, slot.target_wait_minutes,
+                             slot.service_scv) - self.margin
+
+
+@dataclass(frozen=True)
+class CapacityOption:
+    """Servers a plan may add to a channel (``low`` .. ``high``, negative removes) month by
+    month, what one costs a month, ``effects[kpi][segment][t]``: what one server added all
+    year does to the segment's KPI by month t+1, and its ``service`` target (staffed
+    channels with one)."""
+
+    low: int
+    high: int
+    cost_per_month: float
+    effects: dict[str, dict[str, list[float]]]
+    service: Optional[ServiceHours] = None
+
+    def with_margin(self, margin: float) -> CapacityOption:
+        """The option with its service model's ``margin`` set, and what each staffing level
+        serves within the target raised by it."""
+        sv = self.service
+        if sv is None:
+            return self
+        upper = 10 * max([x.base_rate for x in sv.slots] + [1.0])
+        served = [[highest_rate(n + k, x.mean_service_minutes, x.patience_rate,
+                                x.target_wait_minutes, min(0.999, x.target_share + margin),
+                                upper, x.service_scv) if n + k > 0 else 0.0
+                   for k in range(self.low, self.high + 1)]
+                  for x, n in zip(sv.slots, sv.servers)]
+        return dataclasses.replace(self, service=dataclasses.replace(sv, served=served,
+                                                                     margin=margin))
+
+
+@dataclass(frozen=True)
 class Requirement:
     """At least ``value`` of ``kpi`` (network-wide) at the end of ``month``."""
 
@@ -135,6 +207,8 @@ class YearData:
     segments: dict[str, SegmentPath]
     campaigns: dict[str, CampaignLimits]
     responses: dict[tuple[str, str], Response] = field(default_factory=dict)
+    capacity: dict[str, CapacityOption] = field(default_factory=dict)  # by channel
+    scale: float = 1.0  # real customers per simulated one (contacts count real ones)
 
     def pairs(self) -> list[tuple[str, str]]:
         """(campaign, segment) a plan may contact: a response and someone to reach."""
@@ -153,6 +227,12 @@ def segment_effects(data: YearData, calendar: Calendar, kpi: str) -> dict[str, l
     """Per segment and month, the calendar's effect on ``kpi`` (the module's sum)."""
     effects = {s: [0.0] * data.months for s in data.segments}
     for (c, s), counts in calendar.items():
+        if c == CAPACITY:
+            option = data.capacity.get(s)
+            for seg, g in (option.effects[kpi].items() if option else ()):
+                for t, k in enumerate(counts[:data.months]):
+                    effects[seg][t] += g[t] * k
+            continue
         response = data.responses.get((c, s))
         if response is None:
             continue
@@ -185,20 +265,46 @@ def predict(data: YearData, calendar: Calendar) -> dict[str, list[float]]:
 def spend(data: YearData, calendar: Calendar) -> list[float]:
     """Money spent each month under ``calendar``."""
     months = [0.0] * data.months
-    for (c, _), counts in calendar.items():
+    for (c, s), counts in calendar.items():
+        cost = data.capacity[s].cost_per_month if c == CAPACITY else data.campaigns[c].unit_cost
         for t, n in enumerate(counts[:data.months]):
-            months[t] += n * data.campaigns[c].unit_cost
+            months[t] += n * cost
     return months
 
 
+def service_load(option: CapacityOption, share: float, month: int) -> float:
+    """The channel's load in ``month`` (1-based) relative to the planning day, at network
+    e-channel share ``share`` (module docstring)."""
+    assert option.service is not None
+    sv = option.service
+    return sv.load[month - 1] * (1 - share) / max(1e-9, 1 - sv.base_share[month - 1])
+
+
+def predicted_service_level(option: CapacityOption, share: float, month: int, added: int
+                            ) -> float:
+    """The channel's share served within target in ``month`` (1-based) with ``added``
+    servers at network e-channel share ``share``: each open hour's at the plan's load,
+    weighted by the hours' arrivals."""
+    assert option.service is not None
+    sv = option.service
+    f = service_load(option, share, month)
+    rates = [slot.base_rate for slot in sv.slots]
+    total = sum(rates)
+    return sum(r * sv.level(h, r * f, added) for h, r in enumerate(rates)) / total \
+        if total > 0 else 1.0
+
+
 def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[float]],
-              bounds: tuple[float, float] = (0.1, 10.0)) -> YearData:
+              bounds: tuple[float, float] = (0.1, 10.0),
+              service: Optional[dict[str, list[float]]] = None) -> YearData:
     """The model moved onto a simulated plan.  For each segment and KPI, every gain is
     multiplied by the factor (within ``bounds``) that brings the model's effect of
     ``calendar``, month by month, closest (least squares) to the simulated effect
     (``simulated``'s ``<kpi>.<segment>`` minus the no-contact base); then the base takes
     up what is left, so that the model gives exactly the simulation for that plan and
-    moves from it by the rescaled gains."""
+    moves from it by the rescaled gains.  ``service``: per staffed channel with a target,
+    its simulated service level month by month under ``calendar``; the service model's
+    margin grows by how far its prediction for the plan lies above them on average."""
     scale: dict[tuple[str, str], float] = {}
     for kpi in KPIS:
         effects = segment_effects(data, calendar, kpi)
@@ -211,7 +317,8 @@ def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[floa
                 scale[(kpi, s)] = min(max(k, bounds[0]), bounds[1])
     responses = {(c, s): r.scaled({kpi: scale.get((kpi, s), 1.0) for kpi in KPIS})
                  for (c, s), r in data.responses.items()}
-    rescaled = YearData(data.months, data.segments, data.campaigns, responses)
+    rescaled = YearData(data.months, data.segments, data.campaigns, responses, data.capacity,
+                        data.scale)
     segments = {}
     for s, path in data.segments.items():
         base = {}
@@ -219,7 +326,21 @@ def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[floa
             effect = segment_effects(rescaled, calendar, kpi)[s]
             base[kpi] = [x - e for x, e in zip(simulated[f"{kpi}.{s}"], effect)]
         segments[s] = SegmentPath(path.customers, path.transactions, base, path.ceiling)
-    return YearData(data.months, segments, data.campaigns, responses)
+    capacity = dict(data.capacity)
+    shares = simulated.get("e_channel_share", [])
+    for ch, levels in (service or {}).items():
+        option = capacity[ch]
+        sv = option.service
+        steps = calendar.get((CAPACITY, ch), [0] * data.months)
+        if sv is None or not shares:
+            continue
+        gaps = [predicted_service_level(option, shares[m], m + 1, steps[m]) - seen_level
+                for m, seen_level in enumerate(levels) if math.isfinite(seen_level)]
+        if not gaps:
+            continue
+        gap = sum(gaps) / len(gaps)
+        capacity[ch] = option.with_margin(max(0.0, sv.margin + gap))
+    return YearData(data.months, segments, data.campaigns, responses, capacity, data.scale)
 
 
 @dataclass
@@ -265,8 +386,19 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
                            for k, width in enumerate(response.pieces)] for t in range(T)]
         for t in range(T):
             lp += contacts[(c, s)][t] == pulp.lpSum(pieces[(c, s)][t]), f"pieces_{n}_{t}"
-    month_spend = [pulp.lpSum(data.campaigns[c].unit_cost * u[t] for (c, _), u in contacts.items())
-                   for t in range(T)]
+    for n, (ch, option) in enumerate(sorted(data.capacity.items())):
+        lows, highs = [option.low] * T, [option.high] * T
+        if around is not None:
+            centre, radius = around
+            step = max(1.0, radius * (option.high - option.low))
+            at = centre.get((CAPACITY, ch), [0] * T)
+            lows = [max(option.low, math.ceil(at[t] - step)) for t in range(T)]
+            highs = [min(option.high, math.floor(at[t] + step)) for t in range(T)]
+        contacts[(CAPACITY, ch)] = [pulp.LpVariable(f"k_{n}_{t}", lows[t], highs[t],
+                                                    cat=pulp.LpInteger) for t in range(T)]
+    costs = {key: data.capacity[key[1]].cost_per_month if key[0] == CAPACITY
+             else data.campaigns[key[0]].unit_cost for key in contacts}
+    month_spend = [pulp.lpSum(costs[key] * u[t] for key, u in contacts.items()) for t in range(T)]
     total = pulp.lpSum(month_spend)
 
     def effect(kpi: str, s: str, month: int) -> pulp.LpAffineExpression:
@@ -279,12 +411,18 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
                 decay = r.persistence[kpi] ** (month - 1 - tau)
                 terms += [(x, decay * g) for x, g in zip(xs[tau], r.gains_at(kpi, tau))
                           if g * decay]
+        for ch, option in data.capacity.items():
+            g = option.effects[kpi].get(s, [0.0] * T)[month - 1]
+            if g:
+                terms.append((contacts[(CAPACITY, ch)][month - 1], g))
         return pulp.LpAffineExpression(terms)
 
     value: dict[tuple[str, int], pulp.LpAffineExpression] = {}
     wanted = {(r.kpi, r.month) for r in problem.requirements}
     if problem.maximise:
         wanted.add(problem.maximise)
+    if any(o.service for o in data.capacity.values()):
+        wanted |= {("e_channel_share", t) for t in range(1, T + 1)}
     for kpi, month in sorted(wanted):
         credited: list[pulp.LpAffineExpression] = []
         for s, path in data.segments.items():
@@ -293,6 +431,25 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
             lp += y <= path.base[kpi][month - 1] + effect(kpi, s, month), f"cap_{y.name}"
             credited.append(data.weight(kpi, s, month) * y)
         value[(kpi, month)] = pulp.lpSum(credited)
+
+    for n, (ch, option) in enumerate(sorted(data.capacity.items())):
+        sv = option.service
+        if sv is None:
+            continue
+        for t in range(T):
+            # one staffing level a month, and every open hour served within target by it
+            pick = [pulp.LpVariable(f"level_{n}_{t}_{j}", cat=pulp.LpBinary)
+                    for j in range(option.high - option.low + 1)]
+            lp += pulp.lpSum(pick) == 1, f"one_level_{n}_{t}"
+            lp += contacts[(CAPACITY, ch)][t] == pulp.lpSum(
+                (option.low + j) * y for j, y in enumerate(pick)), f"level_is_{n}_{t}"
+            share = value[("e_channel_share", t + 1)]
+            f = sv.load[t] / max(1e-9, 1 - sv.base_share[t])
+            for h, slot in enumerate(sv.slots):
+                name = f"service_{ch}_{t + 1}_{h}"
+                limits[name] = slot.base_rate * f * (1 - share) <= pulp.lpSum(
+                    cap * y for cap, y in zip(sv.served[h], pick))
+                lp += limits[name], name
 
     slacks: dict[str, pulp.LpVariable] = {}
     for r in problem.requirements:
@@ -347,6 +504,12 @@ def binding_limits(model: YearModel, data: YearData, calendar: Calendar,
     tight = [name for name, row in model.limits.items()
              if abs(row.value() or 0.0) <= tolerance * max(1.0, abs(row.constant))]
     phrases = ["the budget"] if "budget" in tight else []
+    for ch in sorted(data.capacity):
+        prefix = f"service_{ch}_"
+        hit = sorted({int(n.split("_")[-2]) for n in tight
+                      if n.startswith(prefix) and n[len(prefix):].count("_") == 1})
+        if hit:
+            phrases.append(f"{ch}'s service level in months " + ",".join(map(str, hit)))
     months = [n.rsplit("_", 1)[1] for n in tight if n.startswith("spend_high_")]
     if months:
         phrases.append("the month spend cap in months " + ",".join(months))

@@ -35,6 +35,7 @@ from optimize.settings import OptimizeSettings, YearGoal
 from optimize.solve import SolveResult, solve
 from optimize.year.estimate import estimate, everyone, segment_means, with_calendar
 from optimize.year.model import (
+    CAPACITY,
     Calendar,
     Requirement,
     YearData,
@@ -88,7 +89,8 @@ def year_problem(settings: OptimizeSettings, months: int) -> YearProblem:
 
 def naive_calendar(data: YearData, calendar: Calendar) -> Calendar:
     """The plan's spend on each campaign spread evenly over the months and the segments it
-    can reach (whole contacts, within each segment's reachable customers)."""
+    can reach (whole contacts, within each segment's reachable customers); the plan's
+    capacity steps as they are."""
     out: Calendar = {}
     for c, limits in data.campaigns.items():
         money = sum(sum(n) for (cc, _), n in calendar.items() if cc == c) * limits.unit_cost
@@ -98,7 +100,42 @@ def naive_calendar(data: YearData, calendar: Calendar) -> Calendar:
         each = int(money / limits.unit_cost / data.months / len(segments))
         for s in segments:
             out[(c, s)] = [min(each, limits.pools[s])] * data.months
+    out.update({key: list(steps) for key, steps in calendar.items() if key[0] == CAPACITY})
     return out
+
+
+def best_capacity(data: YearData) -> Calendar:
+    """Each capacity step at its share-raising end all year (a channel with a service
+    target keeps today's servers): with ``everyone``, the plan that tests whether any plan
+    reaches the targets."""
+    out: Calendar = {}
+    for ch, option in data.capacity.items():
+        if option.service is None:
+            gain = sum(g[-1] for g in option.effects["e_channel_share"].values() if g)
+            out[(CAPACITY, ch)] = [option.high if gain >= 0 else option.low] * data.months
+    return out
+
+
+def service_reachable(data: YearData) -> None:
+    """Raise NoYearPlan when a staffed channel's service target is out of reach in some
+    hour and month even at its most servers and its lowest load (the segments at their
+    ceilings)."""
+    for ch, option in sorted(data.capacity.items()):
+        sv = option.service
+        if sv is None:
+            continue
+        for t in range(data.months):
+            top = sum(data.weight("e_channel_share", s, t + 1) * p.cap("e_channel_share", t + 1)
+                      for s, p in data.segments.items())
+            f = sv.load[t] * (1 - top) / max(1e-9, 1 - sv.base_share[t])
+            for h, slot in enumerate(sv.slots):
+                if slot.base_rate * f > sv.served[h][-1] * (1 + 1e-9):
+                    raise NoYearPlan(
+                        f"optimize.year.capacity.{ch}: [{option.low}, {option.high}]: even "
+                        f"{sv.servers[h] + option.high} servers miss the service target in hour "
+                        f"{slot.slot + 1} of the day in month {t + 1} ({slot.target_share:.0%} within "
+                        f"{slot.target_wait_minutes:g} min at {slot.base_rate * f * 60:.0f} "
+                        f"arrivals an hour): allow more servers")
 
 
 def simulate(scenario: Scenario, run: RunSettings, calendar: Calendar,
@@ -135,7 +172,8 @@ class Search:
     def tried(self, calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
         """Simulate ``calendar`` and keep it, with what ``data`` predicted for it."""
         simulated = simulate(self.scenario, self.check, calendar, self.progress)
-        self.iterations.append(Iteration(calendar, predict(data, calendar), simulated, result))
+        self.iterations.append(Iteration(calendar, predict(data, calendar), simulated, result,
+                                         data))
         return self.iterations[-1]
 
     def start(self, problem: YearProblem) -> Iteration:
@@ -148,7 +186,8 @@ class Search:
             if meets(first, problem):
                 return first
         ceiling = SolveResult("ceiling", True, None, None, None, 0.0, "none")
-        most = self.tried(everyone(self.fresh.campaigns, self.fresh.months), self.fresh, ceiling)
+        most = self.tried(everyone(self.fresh.campaigns, self.fresh.months)
+                          | best_capacity(self.fresh), self.fresh, ceiling)
         if not meets(most, problem):
             raise NoYearPlan(_shortfall(self.fresh, problem, self.settings, most))
         return most
@@ -172,15 +211,22 @@ class Search:
         return incumbent
 
     def anchored(self, iteration: Iteration) -> YearData:
-        """The model moved onto ``iteration``'s simulation."""
-        return re_anchor(self.fresh, iteration.calendar, segment_means(iteration.simulated))
+        """The model moved onto ``iteration``'s simulation (its segments' KPIs, the network
+        share and the staffed channels' service levels)."""
+        sim = iteration.simulated
+        means = segment_means(sim) | {"e_channel_share": [
+            sim.kpi(m, "e_channel_share").mean for m in range(self.fresh.months)]}
+        service = {ch: [sim.service_level(m, ch).mean for m in range(self.fresh.months)]
+                   for ch, o in self.fresh.capacity.items() if o.service is not None}
+        return re_anchor(self.fresh, iteration.calendar, means, service=service)
 
 
 def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
               progress: Optional[bool] = None) -> YearPlanResult:
     """The year plan (module docstring); NoYearPlan when the targets cannot be met."""
     problem = year_problem(settings, run.months)
-    fresh, baseline = estimate(scenario, run, settings.year.estimate_share, progress=progress)
+    fresh, baseline = estimate(scenario, run, settings, progress=progress)
+    service_reachable(fresh)
     check = dataclasses.replace(run, replications=max(2, settings.check_replications))
     search = Search(scenario, check, settings, fresh, progress)
     incumbent = start_plan = search.improve(problem, search.start(problem))

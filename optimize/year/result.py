@@ -6,13 +6,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from matplotlib.figure import Figure
 
 from optimize.settings import OptimizeSettings
 from optimize.solve import SolveResult
-from optimize.year.model import KPIS, Calendar, Requirement, YearData, YearProblem, spend
+from optimize.year.model import (
+    CAPACITY,
+    KPIS,
+    Calendar,
+    Requirement,
+    YearData,
+    YearProblem,
+    predicted_service_level,
+    spend,
+)
 from sim.estimators.confidence import PointEstimate, wilson_estimate
 from sim.io import write_csv, write_json
 from sim.months.model import MonthsResult
@@ -28,7 +37,7 @@ class Iteration:
     predicted: dict[str, list[float]]  # the model's KPIs month by month (network, segments)
     simulated: MonthsResult
     solve: SolveResult
-    feasible: bool = True  # False: the model had no plan; this is its closest (elastic)
+    model: Optional[YearData] = None  # the planning model that predicted it
 
     def gaps(self, problem: YearProblem) -> dict[str, float]:
         """Simulated minus predicted, for each KPI the problem asks about."""
@@ -104,19 +113,35 @@ def met(result: MonthsResult, requirements: list[Requirement]) -> PointEstimate:
     return wilson_estimate(hits, len(result.replications))
 
 
-CALENDAR_COLUMNS = ("month", "campaign", "segment", "contacts", "spend")
+CALENDAR_COLUMNS = ("month", "campaign", "segment", "contacts", "channel", "servers_added",
+                    "spend")
 TRAJECTORY_COLUMNS = ("plan", "month", "kpi", "predicted", "simulated_mean", "ci_low",
                       "ci_high", "target")
 
 
 def calendar_rows(result: YearPlanResult) -> list[dict[str, Any]]:
-    """year_plan.csv: one row per month, campaign and segment contacted."""
+    """year_plan.csv: one row per month, campaign and segment contacted (of the customers
+    the population stands for), and one per month and channel whose servers the plan
+    changes."""
     rows = []
+    data = result.data
     for (c, s), counts in sorted(result.calendar.items()):
-        cost = result.data.campaigns[c].unit_cost
-        rows += [{"month": t + 1, "campaign": c, "segment": s, "contacts": n, "spend": n * cost}
+        if c == CAPACITY:
+            cost = data.capacity[s].cost_per_month
+            rows += [{"month": t + 1, "campaign": "", "segment": "", "contacts": "",
+                      "channel": s, "servers_added": k, "spend": k * cost}
+                     for t, k in enumerate(counts) if k]
+            continue
+        cost = data.campaigns[c].unit_cost
+        rows += [{"month": t + 1, "campaign": c, "segment": s, "contacts": n,
+                  "channel": "", "servers_added": "", "spend": n * cost}
                  for t, n in enumerate(counts) if n]
-    return sorted(rows, key=lambda r: (r["month"], r["campaign"], r["segment"]))
+    return sorted(rows, key=lambda r: (r["month"], r["campaign"], r["segment"], r["channel"]))
+
+
+def capacity_spend(data: YearData, calendar: Calendar) -> float:
+    """What the calendar's capacity steps cost (negative: staff saved)."""
+    return sum(spend(data, {k: v for k, v in calendar.items() if k[0] == CAPACITY}))
 
 
 def targets(result: YearPlanResult) -> dict[tuple[str, int], float]:
@@ -141,6 +166,20 @@ def trajectory_rows(result: YearPlanResult) -> list[dict[str, Any]]:
                              "predicted": predicted[kpi][month] if predicted else math.nan,
                              "simulated_mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high,
                              "target": wanted.get((kpi, month + 1), math.nan)})
+    model = result.final.model or result.data
+    for ch, option in sorted(model.capacity.items()):
+        if option.service is None:
+            continue
+        steps = result.calendar.get((CAPACITY, ch), [0] * result.run.months)
+        target = result.scenario.channels[ch].target_share
+        for month in range(result.run.months):
+            e = result.final.simulated.service_level(month, ch)
+            share = result.final.predicted["e_channel_share"][month]
+            rows.append({"plan": "year_plan", "month": month + 1, "kpi": f"service_level.{ch}",
+                         "predicted": predicted_service_level(option, share, month + 1,
+                                                              steps[month]),
+                         "simulated_mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high,
+                         "target": target})
     return rows
 
 
@@ -150,8 +189,7 @@ def plan_summary(result: YearPlanResult) -> dict[str, Any]:
     final = result.final
     month = result.run.months
     monthly = result.spend()
-    naive_spend = sum(n * result.data.campaigns[c].unit_cost
-                      for (c, _), counts in result.naive.items() for n in counts)
+    naive_spend = sum(spend(result.data, result.naive))
 
     def at_end(simulated: MonthsResult) -> dict[str, Any]:
         return {kpi: {"mean": simulated.kpi(month - 1, kpi).mean,
@@ -165,7 +203,9 @@ def plan_summary(result: YearPlanResult) -> dict[str, Any]:
         "targets": [{"kpi": r.kpi, "month": r.month, "value": r.value}
                     for r in result.problem.requirements],
         "spend": {"total": sum(monthly), "by_month": monthly,
+                  "capacity": capacity_spend(result.data, result.calendar),
                   "budget": result.problem.budget},
+        "customers_represented": result.data.scale * result.run.customers,
         "predicted": {kpi: final.predicted[kpi][month - 1] for kpi in KPIS},
         "simulated": at_end(final.simulated),
         "p_target_met": _odds(result.odds.get("plan")),
@@ -214,18 +254,23 @@ def plot_year_plan(result: YearPlanResult, path: Path) -> None:
         ax.set_ylim(0, 1)
         ax.legend(fontsize=7)
     ax = axes[2]
-    bottom = [0.0] * len(months)
-    for c, limits in result.data.campaigns.items():
-        money = [0.0] * len(months)
-        for (cc, _), counts in result.calendar.items():
-            if cc == c:
-                money = [m + n * limits.unit_cost for m, n in zip(money, counts)]
-        if any(money):
-            ax.bar(months, money, bottom=bottom, label=c)
-            bottom = [b + m for b, m in zip(bottom, money)]
+    up, down = [0.0] * len(months), [0.0] * len(months)
+    groups: dict[str, Calendar] = {}
+    for (c, s), counts in result.calendar.items():
+        label = f"servers: {s}" if c == CAPACITY else c
+        groups.setdefault(label, {})[(c, s)] = counts
+    for label, part in sorted(groups.items()):
+        money = spend(result.data, part)
+        if not any(money):
+            continue
+        bottom = [u if m >= 0 else d for m, u, d in zip(money, up, down)]
+        ax.bar(months, money, bottom=bottom, label=label)
+        up = [u + max(m, 0.0) for u, m in zip(up, money)]
+        down = [d + min(m, 0.0) for d, m in zip(down, money)]
+    ax.axhline(0, color="0.3", linewidth=0.8)
     ax.set_title("spend by month")
     ax.set_xlabel("month")
-    if any(bottom):
+    if groups:
         ax.legend(fontsize=7)
     save_figure(fig, path)
 
@@ -267,6 +312,9 @@ def describe(result: YearPlanResult) -> str:
                      f"{uncertain['mean']:.0%} [{uncertain['ci_low']:.0%}, "
                      f"{uncertain['ci_high']:.0%}]; even spread "
                      f"{s['even_spread']['p_target_met_uncertain']['mean']:.0%}")
+    for (c, ch), steps in sorted(result.calendar.items()):
+        if c == CAPACITY and any(steps):
+            lines.append(f"  {ch}: servers added by month {steps}")
     for row in result.frontier:
         lines.append(f"  confidence {row['confidence']:.0%}: spend {row['spend']:,.0f}")
     return "\n".join(lines)

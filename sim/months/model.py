@@ -62,6 +62,8 @@ class Conditions:
     p_wait: np.ndarray
     p_abandon: np.ndarray  # abandoned or balked, per arrival
     cost_per_transaction: float
+    arrivals: Optional[np.ndarray] = None  # a day's arrivals
+    service_level: Optional[np.ndarray] = None  # share of those queued served within target
 
 
 @dataclass
@@ -122,6 +124,9 @@ class Months:
                 self.options[(s, ttype)] = (chans, base, np.array([o.success for o in options]),
                                             np.array([o.ivr_completion for o in options]))
         self.population = self._draw_population()
+        # real customers per simulated one: campaigns' contacts are counted in real ones
+        self.scale = 1.0 if self.adoption.customer_table else (
+            represented_customers(scenario) / max(1, len(self.population.segment)))
         self.contacted = {name: np.zeros(len(self.population.segment), dtype=np.int32)
                           for name in scenario.campaigns}  # contacts per customer so far
 
@@ -159,8 +164,9 @@ class Months:
     # ------------------------------------------------------------------ a month
 
     def conditions(self, month: int) -> Conditions:
-        """The representative day with this month's habits."""
+        """The representative day with this month's habits and capacity steps."""
         shifted = copy.deepcopy(self.scenario)
+        apply_capacity_steps(shifted, month)
         p = self.population
         for s, seg in enumerate(shifted.segments.values()):
             mine = p.segment == s
@@ -183,15 +189,19 @@ class Months:
         lost = channel_mean("abandoned") + channel_mean("balked")
         return Conditions(channel_mean("wait_mean"), channel_mean("p_wait"),
                           np.divide(lost, arrivals, out=np.zeros_like(lost), where=arrivals > 0),
-                          float(np.nan_to_num(result.kpi("cost_per_transaction").mean)))
+                          float(np.nan_to_num(result.kpi("cost_per_transaction").mean)),
+                          arrivals, channel_mean("service_level"))
 
-    def contacts(self, month: int) -> tuple[np.ndarray, int, float]:
+    def contacts(self, month: int) -> tuple[np.ndarray, float, float]:
         """This month's campaign contacts: utility added per customer and channel, how
         many were contacted, what it cost.  A campaign contacts, per segment, the
         calendar's number for this month, else ``contacts_per_month`` over its segments
         while it runs; among the customers it may reach: its segments', with a promoted
         channel's score of at least ``min_score``, contacted fewer than
-        ``max_contacts_per_customer`` times so far."""
+        ``max_contacts_per_customer`` times so far.  Numbers of contacts are of the
+        customers the population stands for (``represented_customers``): the population
+        draws that number over ``self.scale``, rounded, and counts and pays each draw
+        ``self.scale`` times."""
         p, rng = self.population, self.contact_rng
         boost = np.zeros_like(p.score)
         contacted, spend = 0, 0.0
@@ -207,14 +217,15 @@ class Months:
                 planned = np.isin(p.segment, [self.segments.index(s) for s in campaign.calendar])
                 draws.append((np.flatnonzero(reachable & ~planned), campaign.contacts_per_month))
             for pool, wanted in draws:
-                if not wanted or not len(pool):
+                drawn = round(wanted / self.scale)
+                if not drawn or not len(pool):
                     continue
-                chosen = rng.choice(pool, size=min(wanted, len(pool)), replace=False)
+                chosen = rng.choice(pool, size=min(drawn, len(pool)), replace=False)
                 boost[np.ix_(chosen, promoted)] += campaign.contact_uplift
                 self.contacted[name][chosen] += 1
                 contacted += len(chosen)
                 spend += len(chosen) * campaign.unit_cost
-        return boost, contacted, spend
+        return boost, round(contacted * self.scale), spend * self.scale
 
     def reachable(self, campaign: str, promoted: np.ndarray) -> np.ndarray:
         """Customers ``campaign`` may contact now (``contacts``)."""
@@ -357,6 +368,41 @@ class Months:
         return MonthRecord(kpis, active, journeys, by_segment, cond)
 
 
+def step_at(steps: list[int], month: int) -> int:
+    """Servers added in ``month`` (0-based) by a channel's capacity steps: the month's entry,
+    the last one past the list's end, 0 for no steps."""
+    return steps[min(month, len(steps) - 1)] if steps else 0
+
+
+def apply_capacity_steps(scenario: Scenario, month: int) -> None:
+    """Add ``adoption.capacity_steps`` for ``month`` (0-based) to the channels' servers, in
+    place: every open hour of a schedule (closed hours stay closed), else ``servers``."""
+    for name, steps in scenario.adoption.capacity_steps.items():
+        added = step_at(steps, month)
+        ch = scenario.channels[name]
+        if not added:
+            continue
+        if ch.schedule:
+            ch.schedule = [x + added if x > 0 else x for x in ch.schedule]
+        else:
+            ch.servers = (ch.servers if ch.servers is not None else 1) + added
+
+
+def represented_customers(scenario: Scenario) -> float:
+    """The customers a months-mode population stands for: the rows of the customer table,
+    else each segment's daily transactions x ``adoption.days_per_month`` over its
+    transactions per customer and month (what ``Months`` samples its segments by)."""
+    a = scenario.adoption
+    if a.customer_table:
+        return float(len(read_customer_table(Path(a.customer_table), list(scenario.segments),
+                                              list(scenario.channels)).segment))
+    day = day_minutes(scenario)
+    return sum((seg.arrivals.daily_volume if seg.arrivals.daily_volume is not None
+                else expected_arrivals(seg.arrivals, day)) * a.days_per_month
+               / max(a.transactions_per_month.get(name, 1.0), 1e-9)
+               for name, seg in scenario.segments.items())
+
+
 def e_channels(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     """Per channel, in the scenario's order: whether its transactions count as e-channel
     ones, and whether it is a staffed channel (a hotline) listed in ``adoption.e_channels``
@@ -423,6 +469,15 @@ class MonthsResult:
     def scenario_channel(self, index: int) -> str:
         """A channel's name from its index in a journey record ("lost" for -1)."""
         return list(self.scenario.channels)[index] if index >= 0 else "lost"
+
+    def service_level(self, month: int, channel: str) -> Estimate:
+        """``channel``'s share of queued customers served within its target wait on month
+        ``month``'s (0-based) representative days, over replications."""
+        k = list(self.scenario.channels).index(channel)
+        days = [r[month].conditions for r in self.replications]
+        return estimate((float(c.service_level[k]) for c in days
+                         if c is not None and c.service_level is not None),
+                        bounds=kpi_range("service_level"))
 
     def active(self, month: int, channel: str) -> Estimate:
         """Customers who used ``channel`` in month ``month`` (0-based), over replications."""

@@ -9,13 +9,17 @@ from collections.abc import Mapping
 import pulp
 import pytest
 
+from optimize.data import StaffedSlot
 from optimize.settings import OptimizeSettings
 from optimize.solve import solve
 from optimize.year.model import (
+    CAPACITY,
     CampaignLimits,
+    CapacityOption,
     Requirement,
     Response,
     SegmentPath,
+    ServiceHours,
     YearData,
     YearProblem,
     build,
@@ -23,6 +27,7 @@ from optimize.year.model import (
     predict,
 )
 from optimize.year.risk import margins, raised_problem
+from sim.scenario import ChannelKind
 
 MONTHS = 3
 POOL = 4  # customers the campaign reaches in each segment: contacts 0..4 a month
@@ -145,3 +150,73 @@ def test_a_higher_confidence_never_lowers_the_least_spend() -> None:
               for q in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)]
     assert all(later >= earlier - 1e-9 for earlier, later in zip(spends, spends[1:]))
     assert spends[-1] > spends[0]
+
+
+# ------------------------------------------------------------------ capacity steps
+
+SERVER_COST = 25.0  # a counter server for a month
+SERVED = [0.45, 0.5, 0.8]  # arrivals a minute served within target with -1, 0, +1 servers
+RATE = 0.5  # the counter's arrivals a minute on the planning day
+
+
+def with_counter() -> YearData:
+    """``tiny`` with a counter whose servers the plan may step by -1..+1 a month: a server
+    added lowers the share (young -0.01, old -0.02: shorter queues draw customers back),
+    and its service target holds at the month's load, RATE x (1 - share) / (1 - base
+    share), only while the load is at most SERVED at the month's step."""
+    data = tiny()
+    slot = StaffedSlot("counter", ChannelKind.counter, 0, RATE, {}, 4.0, 0.0, 5.0, 0.8, 2, 0.0)
+    base_share = [network_share(data, {"young": (0,) * 3, "old": (0,) * 3}, (0,) * 3, t)
+                  for t in range(MONTHS)]
+    option = CapacityOption(-1, 1, SERVER_COST,
+                            {"e_channel_share": {"young": [-0.01] * 3, "old": [-0.02] * 3},
+                             "penetration": {"young": [0.0] * 3, "old": [0.0] * 3}},
+                            ServiceHours([slot], [2], [SERVED], [1.0] * 3, base_share))
+    return YearData(MONTHS, data.segments, data.campaigns, data.responses, {"counter": option})
+
+
+def network_share(data: YearData, contacts: Mapping[str, tuple[int, ...]],
+                  steps: tuple[int, ...], month: int) -> float:
+    """The network's e-channel share in ``month`` (0-based), the formula written out with
+    the counter's effect per server added that month."""
+    total = weights = 0.0
+    counter = {"young": -0.01, "old": -0.02}
+    for s, path in data.segments.items():
+        r = data.responses[("sms", s)]
+        value = path.base["e_channel_share"][month] + counter[s] * steps[month]
+        for tau, n in enumerate(contacts[s][:month + 1]):
+            g = r.gains["e_channel_share"]
+            gain = g[0] * min(n, 2) + g[1] * max(0, n - 2)
+            value += gain * r.persistence["e_channel_share"] ** (month - tau)
+        w = path.transactions[month]
+        total += w * min(value, 1.0)
+        weights += w
+    return total / weights
+
+
+def test_least_spend_with_capacity_steps_and_service_levels_equals_brute_force() -> None:
+    data = with_counter()
+    sv = data.capacity["counter"].service
+    assert sv is not None
+    target = 0.47
+    best = None
+    for calendar in every_calendar():
+        for steps in itertools.product((-1, 0, 1), repeat=MONTHS):
+            shares = [network_share(data, calendar, steps, t) for t in range(MONTHS)]
+            if shares[-1] < target - 1e-12:
+                continue
+            if any(RATE * (1 - shares[t]) / (1 - sv.base_share[t]) > SERVED[steps[t] + 1] + 1e-12
+                   for t in range(MONTHS)):
+                continue  # the counter misses its service target that month
+            cost = spent(calendar) + SERVER_COST * sum(steps)
+            best = cost if best is None or cost < best else best
+    assert best is not None
+    model = build(data, YearProblem([Requirement("e_channel_share", MONTHS, target)]))
+    assert solve(model.problem, OptimizeSettings(gap=0.0)).status == "optimal"
+    assert float(pulp.value(model.problem.objective)) == pytest.approx(best, abs=1e-6)
+    plan = calendar_of(model)
+    steps = tuple(plan[(CAPACITY, "counter")])
+    contacts = {s: tuple(plan[("sms", s)]) for s in ("young", "old")}
+    assert spent(contacts) + SERVER_COST * sum(steps) == pytest.approx(best)
+    assert best < min(spent(c) for c in every_calendar()
+                      if network_share(data, c, (0,) * 3, 2) >= target)  # the steps pay

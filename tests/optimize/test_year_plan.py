@@ -3,6 +3,7 @@ and the months-mode pieces it rests on: calendars, contact caps, e-channels, seg
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import json
@@ -18,7 +19,7 @@ from scipy import stats
 import sim
 from optimize.settings import Risk, YearSettings
 from optimize.year.estimate import with_calendar
-from sim.months.model import Months, run_months
+from sim.months.model import Months, apply_capacity_steps, represented_customers, run_months
 from sim.scenario import RunSettings
 from sim.validate import ScenarioError, validate_scenario
 from tests.conftest import ROOT
@@ -43,7 +44,8 @@ def test_a_year_plan_writes_its_calendar_trajectories_and_odds(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert "year plan (min_spend)" in done.stdout
     calendar = read_csv(tmp_path / "year_plan.csv")
-    assert calendar and list(calendar[0]) == ["month", "campaign", "segment", "contacts", "spend"]
+    assert calendar and list(calendar[0]) == ["month", "campaign", "segment", "contacts", "channel",
+                                           "servers_added", "spend"]
     scenario = sim.load_scenario("telecom_year")
     for row in calendar:
         unit = scenario.campaigns[row["campaign"]].unit_cost
@@ -79,6 +81,15 @@ def test_an_unreachable_target_names_the_binding_limit_and_exits_2(tmp_path: Pat
      "error: optimize.targets.month=13: a month of the plan: 1 to run.months (4)"),
     ("optimize.year.spend_bounds=[1.5,0.7]",
      "error: optimize.year.spend_bounds=[1.5, 0.7]: [low, high] with 0 <= low <= high"),
+    ("optimize.year.capacity.web=[0,2]",
+     "error: optimize.year.capacity.web=[0, 2]: capacity steps are for a counter, kiosk or "
+     "hotline of the scenario"),
+    ("optimize.year.capacity.counter=[-4,2]",
+     "error: optimize.year.capacity.counter=[-4, 2]: leaves no server in an open hour (fewest "
+     "today: 4)"),
+    ("optimize.year.capacity.terminal=[1,2]",
+     "error: optimize.year.capacity.terminal=[1, 2]: [low, high]: whole servers added, "
+     "low <= 0 <= high"),
 ])
 def test_a_bad_year_setting_gives_one_line_naming_it(override: str, line: str,
                                                      tmp_path: Path) -> None:
@@ -98,12 +109,16 @@ def test_a_calendar_contacts_as_many_as_it_says_within_the_per_customer_cap() ->
     campaign.calendar = {"prepaid": [150, 150, 150]}
     months = Months(scenario, small_run(), 0)
     prepaid = int(np.sum(months.population.segment == months.segments.index("prepaid")))
+    # 150 of the customers the population stands for: 150 / scale simulated ones, rounded
+    draw = round(150 / months.scale)
+    assert months.scale == pytest.approx(43300 / 1500)
     for m in range(3):
         record = months.month(m)
         # every campaign but this one has no calendar nor contacts_per_month in this world
-        assert record.kpis["contacted"] == min(150, max(0, 2 * prepaid - 150 * m))
+        assert record.kpis["contacted"] == round(
+            min(draw, max(0, 2 * prepaid - draw * m)) * months.scale)
     assert months.contacted["outbound_calls"].max() <= 2
-    assert months.contacted["outbound_calls"].sum() == min(450, 2 * prepaid)
+    assert months.contacted["outbound_calls"].sum() == min(3 * draw, 2 * prepaid)
 
 
 def test_network_kpis_are_the_segments_weighted() -> None:
@@ -173,8 +188,9 @@ def month_share_gaps(decay: float) -> np.ndarray:
     scenario = dataclasses.replace(scenario, adoption=dataclasses.replace(
         scenario.adoption, learning=learning))
     run = small_run(months=6, customers=3000, replications=6)
-    front = {("sms_push", "mass_market"): [1950, 1950, 0, 0, 0, 0]}
-    even = {("sms_push", "mass_market"): [650] * 6}
+    n = round(650 * represented_customers(scenario) / 3000)  # 650 simulated customers
+    front = {("sms_push", "mass_market"): [3 * n, 3 * n, 0, 0, 0, 0]}
+    even = {("sms_push", "mass_market"): [n] * 6}
     a = run_months(with_calendar(scenario, front), run, progress=False)
     b = run_months(with_calendar(scenario, even), run, progress=False)
     return np.array([x[5].kpis["e_channel_share"] - y[5].kpis["e_channel_share"]
@@ -209,3 +225,55 @@ def test_a_plan_at_confidence_0_8_meets_its_targets_in_80_percent_of_fresh_world
     spends = [row["spend"] for row in plan.frontier]
     assert spends == sorted(spends)
     assert plan.frontier[1]["spend"] == pytest.approx(sum(plan.spend()))
+
+
+def test_a_year_plan_with_capacity_steps_writes_them_and_each_months_service_level(
+        tmp_path: Path) -> None:
+    done = run_optimize([*SMALL, "optimize.targets.e_channel_share=0.47",
+                         "optimize.year.capacity.counter=[-1,1]",
+                         "optimize.year.capacity.terminal=[0,2]"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    rows = read_csv(tmp_path / "year_plan.csv")
+    steps = [r for r in rows if r["channel"]]
+    # a server-month costs the channel's hourly cost x its open hours x 30 days
+    cost = {"counter": 30.0 * 10 * 30, "terminal": 1.5 * 10 * 30}
+    for r in steps:
+        assert r["campaign"] == "" and r["contacts"] == ""
+        assert float(r["spend"]) == pytest.approx(int(r["servers_added"]) * cost[r["channel"]])
+    assert plan["spend"]["capacity"] == pytest.approx(sum(float(r["spend"]) for r in steps))
+    assert plan["spend"]["total"] == pytest.approx(sum(float(r["spend"]) for r in rows))
+    service = [r for r in read_csv(tmp_path / "trajectory.csv")
+               if r["kpi"] == "service_level.counter"]
+    assert [r["month"] for r in service] == ["1", "2", "3", "4"]
+    for r in service:  # the model keeps the counter at its target every month
+        assert float(r["target"]) == 0.8
+        assert float(r["predicted"]) >= 0.8 - 1e-9
+        assert 0 <= float(r["simulated_mean"]) <= 1
+
+
+def test_capacity_steps_add_servers_from_their_month_on() -> None:
+    scenario = sim.load_scenario("telecom_year")
+    scenario.adoption.capacity_steps = {"terminal": [0, 3], "counter": [0, 0, -1]}
+    validate_scenario(scenario)
+    months = Months(scenario, small_run(months=4), 0)
+    servers = []
+    for m in range(4):
+        shifted = copy.deepcopy(scenario)
+        apply_capacity_steps(shifted, m)
+        servers.append((shifted.channels["terminal"].servers, shifted.channels["counter"].schedule))
+    base = scenario.channels["counter"].schedule
+    assert servers == [(2, base), (5, base), (5, [x - 1 for x in base]),
+                       (5, [x - 1 for x in base])]
+    # the kiosk queue of the representative day shortens once the machines are in
+    index = months.channels.index("terminal")
+    before, after = months.conditions(0), months.conditions(1)
+    assert after.wait_mean[index] < before.wait_mean[index]
+
+
+def test_capacity_steps_that_leave_a_channel_without_servers_are_refused() -> None:
+    scenario = sim.load_scenario("telecom_year")
+    scenario.adoption.capacity_steps = {"terminal": [0, -2]}
+    with pytest.raises(ScenarioError, match=r"adoption.capacity_steps.terminal=\[0, -2\]: "
+                                            r"leaves no server in an open hour"):
+        validate_scenario(scenario)
