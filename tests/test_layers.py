@@ -76,7 +76,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-WEB_PAGES = ("webapp.main", "webapp.ui", "webapp.views", "webapp.__main__")
+WEB_PAGES = ("webapp.main", "webapp.ui", "webapp.year_page", "webapp.views", "webapp.__main__")
 
 
 def is_cli(module: str) -> bool:

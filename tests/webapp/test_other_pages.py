@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import optimize
 import sim
+from optimize.settings import Risk
+from sim.scenario import Mode, RunSettings
 from tests.conftest import ROOT
 from tests.fitting.test_round_trip import centre
 from webapp import MAIN
@@ -134,3 +136,46 @@ def test_a_bad_plan_setting_is_its_one_line_under_its_widget() -> None:
     assert not at.exception
     (line,) = [e.value for e in at.error]
     assert line.startswith("optimize.budget=-5.0")
+
+
+def year_page() -> AppTest:
+    """The Plan page on telecom_year with the year plan chosen and a small question: 4
+    months, 2,000 customers, 2 checking populations, no sampled worlds, one re-solve."""
+    at = page("plan")
+    at.selectbox(key="plan:shipped").set_value("telecom_year").run()
+    at.radio(key="plan:objective").set_value("year_plan").run()
+    at.number_input(key="year:share").set_value(0.47).run()
+    at.number_input(key="year:penetration").set_value(0.0).run()
+    for key, value in (("year:months", 4), ("year:customers", 2000), ("year:check", 2),
+                       ("year:samples", 0)):
+        at.number_input(key=key).set_value(value).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_the_plan_page_plans_a_year_as_the_api_does() -> None:
+    at = year_page()
+    at.button(key="year:run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    expected = optimize.year_plan(
+        sim.load_scenario("telecom_year"), 0.47, None,
+        run=RunSettings(mode=Mode.months, months=4, customers=2000, replications=2,
+                        plots=False), check_replications=2, risk=Risk(samples=0))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["spend"] == f"{sum(expected.spend()):,.0f}"
+    populations = expected.odds["plan"]
+    assert metrics["P(targets met), populations"] == (
+        f"{populations.value:.0%} [{populations.ci_low:.0%}, {populations.ci_high:.0%}]")
+    (calendar,) = [d.value for d in at.dataframe if "campaign" in d.value.columns]
+    assert calendar["spend"].sum() == pytest.approx(sum(expected.spend()))
+    assert any(h.value.startswith("The year plan (") for h in at.subheader)
+    assert at.query_params["y"]  # a reload asks it again
+
+
+def test_a_year_plan_the_scenario_cannot_have_is_its_one_line() -> None:
+    at = page("plan")
+    at.selectbox(key="plan:shipped").set_value("mmc").run()  # no campaigns to plan
+    at.radio(key="plan:objective").set_value("year_plan").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "scenario.campaigns={}: the year plan needs campaigns"]

@@ -1,6 +1,6 @@
 """Page 2, Plan: the cheapest plan to a diversion target, the most diversion for a budget,
 or the frontier between them (``optimize.solve``), checked by simulation; the plan can be
-sent to the What-if page."""
+sent to the What-if page.  Or the year plan (``optimize.year_plan``: ``webapp.year_page``)."""
 
 from __future__ import annotations
 
@@ -16,18 +16,30 @@ from sim.validate import ScenarioError
 from webapp import APP_DIR
 from webapp.planning import OBJECTIVES, PlanQuestion, answer, plan_overrides
 from webapp.ui import chosen_scenario, one_line, run_job
+from webapp.year_page import show as show_year_plan
+from webapp.yearplan import YearQuestion
+
+YEAR = "year_plan"
 
 st.title("Plan")
 st.caption("The optimiser allocates promotion, staff and kiosks, then checks its plan by "
            "simulation: predicted against simulated, with the simulation's 95% interval.")
 
 asked = PlanQuestion.from_address(st.query_params.get("q"))  # a reload keeps the question
-source, scenario = chosen_scenario("plan", asked.source if asked else None)
+year = YearQuestion.from_address(st.query_params.get("y"))  # ... or the year's
+source, scenario = chosen_scenario("plan", asked.source if asked else year.source if year
+                                   else None)
 if asked is None or asked.source != source:
     asked = PlanQuestion(source)
 
-objective = str(st.radio("Objective", list(OBJECTIVES), format_func=OBJECTIVES.__getitem__,
-                         index=list(OBJECTIVES).index(asked.objective), key="plan:objective"))
+choices = {**OBJECTIVES, YEAR: "the year plan: a calendar to year-end channel targets"}
+objective = str(st.radio("Objective", list(choices), format_func=choices.__getitem__,
+                         index=list(choices).index(YEAR if year and year.source == source
+                                                   else asked.objective),
+                         key="plan:objective"))
+if objective == YEAR:
+    show_year_plan(source, scenario, st.query_params.get("y"))
+    st.stop()
 slots: dict[str, Any] = {}  # a place under each setting's widget for its error
 budget: float = 2500.0
 target: float | None = None
