@@ -21,6 +21,8 @@ and hotline agents -3..+3 a month, the staffed ones at their service targets eve
     telecom_year's 0.55 and 0.70), on the estimated data and
     then on the data re-anchored at every campaign at its limits; variables,
     constraints, build and solve seconds, and the gap proven.
+Runs use every core (``run.workers=None``, the command line's default).
+
 (3) The whole year plan (``optimize.year_plan``, ``check_replications=4``,
     ``optimize.risk.confidences=[0.5, 0.8]``, 10 sampled worlds): wall time, simulated
     plans, the status, and for the plans at confidence 0.5 and 0.8 their spend and
@@ -97,7 +99,10 @@ def main() -> None:
     months = 6 if args.quick else 12
     customers = args.customers or (4000 if args.quick else 20000)
     scenario = instance()
-    run = RunSettings(months=months, customers=customers, replications=2, plots=False)
+    # every core, as the command line's default (run.workers=null): the populations that
+    # simulate their own representative days, and the sampled worlds, run in parallel
+    run = RunSettings(months=months, customers=customers, replications=2, plots=False,
+                      workers=None)
     print(f"python {platform.python_version()}, {platform.machine()}, "
           f"{time.strftime('%Y-%m-%d %H:%M')}; {months} months, {customers:,} customers, "
           f"{len(scenario.segments)} segments, {len(scenario.campaigns)} campaigns")

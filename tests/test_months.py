@@ -241,3 +241,16 @@ def test_the_first_month_starts_each_memory_at_its_own_or_its_segments_experienc
     later = remember(first, np.array([0.4, 0.0, 0.5, 0.8, 0.2]), visited, segment, 0.3,
                      first=False)
     assert list(later) == pytest.approx([0.7 * 0.9 + 0.3 * 0.4, 0.7, 0.5, 0.2, 0.2])
+
+
+def test_populations_on_two_workers_give_the_same_months_as_on_one() -> None:
+    scenario = town(counters=2)
+    runs = {w: run_months(scenario, RunSettings(horizon_minutes=240, replications=3, seed=5,
+                                                plots=False, mode=Mode.months, months=3,
+                                                customers=800, workers=w), progress=False)
+            for w in (1, 2)}
+    for one, two in zip(runs[1].replications, runs[2].replications):
+        for a, b in zip(one, two):
+            assert repr(a.kpis) == repr(b.kpis) and a.segments == b.segments
+            assert a.conditions is not None and b.conditions is not None
+            assert np.array_equal(a.conditions.wait_mean, b.conditions.wait_mean)

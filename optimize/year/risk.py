@@ -33,8 +33,9 @@ from optimize.year.model import Calendar, Requirement, YearData, YearProblem, sp
 from optimize.year.result import Iteration
 from sim.estimators.confidence import PointEstimate, wilson_estimate
 from sim.months.model import run_months
+from sim.parallel import map_in_order, usable_workers
 from sim.rng import generator
-from sim.scenario import RunSettings, Scenario
+from sim.scenario import Executor, RunSettings, Scenario
 
 UNCERTAINTY_CHECK_OFFSET = 7_919  # a prime: the worlds of the reported odds, not the plan's
 
@@ -63,16 +64,22 @@ def world(scenario: Scenario, seed: int, k: int) -> Scenario:
 
 def outcomes(scenario: Scenario, run: RunSettings, calendar: Calendar, problem: YearProblem,
              samples: int, seed: int) -> list[dict[str, float]]:
-    """Per sampled world, each requirement's KPI under ``calendar`` (one population each)."""
-    found = []
-    for k in range(samples):
-        one = dataclasses.replace(run, replications=1, seed=int(generator(seed, k, "world")
-                                                                 .integers(2**31)))
-        result = run_months(with_calendar(world(scenario, seed, k), calendar), one,
-                            progress=False)
-        found.append({r.label(): result.kpi(r.month - 1, r.kpi).mean
-                      for r in problem.requirements})
-    return found
+    """Per sampled world, each requirement's KPI under ``calendar`` (one population each;
+    the worlds on ``run.workers`` processes, the same to the byte for any number)."""
+    calls = [(scenario, run, calendar, problem, seed, k) for k in range(samples)]
+    workers = min(usable_workers(run.workers), samples)
+    if workers > 1 and run.executor is Executor.local:
+        return list(map_in_order(world_outcome, calls, workers))
+    return [world_outcome(*call) for call in calls]
+
+
+def world_outcome(scenario: Scenario, run: RunSettings, calendar: Calendar,
+                  problem: YearProblem, seed: int, k: int) -> dict[str, float]:
+    """Each requirement's KPI under ``calendar`` in sampled world ``k`` (one population)."""
+    one = dataclasses.replace(run, replications=1, workers=1,
+                              seed=int(generator(seed, k, "world").integers(2**31)))
+    result = run_months(with_calendar(world(scenario, seed, k), calendar), one, progress=False)
+    return {r.label(): result.kpi(r.month - 1, r.kpi).mean for r in problem.requirements}
 
 
 def odds(found: list[dict[str, float]], problem: YearProblem) -> PointEstimate:

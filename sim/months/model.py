@@ -43,6 +43,7 @@ from sim.engine.model import Model
 from sim.experiment import Estimate, estimate, run_experiment
 from sim.kpis import kpi_range, ratio
 from sim.months.customer_table import read_customer_table
+from sim.parallel import map_in_order, usable_workers
 from sim.progress import Progress
 from sim.rng import day_seed, generator
 from sim.scenario import SELF_SERVICE_KINDS, STAFFED_KINDS, Executor, RunSettings, Scenario
@@ -491,11 +492,26 @@ def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = 
     """``run.replications`` populations over ``run.months`` months.  ``on_month(done,
     total)`` is called after each month of each population (a progress bar of one's own);
     what it raises (a cancel) stops the run.  ``conditions``: an earlier run of as many
-    populations and months whose representative days this run reuses (``Months.month``)."""
-    reps = []
+    populations and months whose representative days this run reuses (``Months.month``).
+
+    Populations that simulate their own representative days run on ``run.workers``
+    processes (``sim.parallel``, as day replications do), a population's months at a
+    time; each population draws only from its own streams, so the result is the same,
+    to the byte, for any number of workers.  Runs that reuse ``conditions`` are
+    arithmetic on the population and stay in this process."""
     total = run.replications * run.months
     bar = Progress(total, "months", "month", progress)
+    workers = min(usable_workers(run.workers), run.replications)
+    reps: list[list[MonthRecord]] = []
     try:
+        if conditions is None and workers > 1 and run.executor is Executor.local:
+            calls = ((scenario, run, r) for r in range(run.replications))
+            for records in map_in_order(run_population, calls, workers):
+                reps.append(records)
+                bar.update(run.months)
+                if on_month is not None:
+                    on_month(len(reps) * run.months, total)
+            return MonthsResult(scenario, run, reps)
         for r in range(run.replications):
             months = Months(scenario, run, r)
             records = []
@@ -509,3 +525,10 @@ def run_months(scenario: Scenario, run: RunSettings, progress: Optional[bool] = 
     finally:
         bar.close()
     return MonthsResult(scenario, run, reps)
+
+
+def run_population(scenario: Scenario, run: RunSettings, replication: int) -> list[MonthRecord]:
+    """Population ``replication``'s months, each with its own representative days (what a
+    worker process runs for ``run_months``)."""
+    months = Months(scenario, run, replication)
+    return [months.month(m, trace=run.trace) for m in range(run.months)]
