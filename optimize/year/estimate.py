@@ -175,12 +175,6 @@ def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
                                          by_month)
     capacity = {ch: capacity_option(plain, run, settings, baseline, ch, low, high)
                 for ch, (low, high) in sorted(settings.year.capacity.items())}
-    for s, path in segments.items():  # the ceiling with each channel's servers at their best
-        assert path.ceiling is not None
-        for kpi in KPIS:
-            for option in capacity.values():
-                for t, g in enumerate(option.effects[kpi].get(s, [])):
-                    path.ceiling[kpi][t] += max(0.0, g * option.high, g * option.low)
     return YearData(T, segments, campaigns, responses, capacity, scale), baseline
 
 
@@ -227,15 +221,21 @@ def capacity_option(plain: Scenario, run: RunSettings, settings: OptimizeSetting
     return CapacityOption(low, high, cost, effects)
 
 
-def everyone(campaigns: dict[str, CampaignLimits], months: int) -> Calendar:
+def everyone(campaigns: dict[str, CampaignLimits], months: int, spread: bool = False
+             ) -> Calendar:
     """Every campaign contacting every customer it can reach, every month, within its
-    monthly cap (shared over its segments by their sizes): the ceiling's run."""
+    monthly cap (shared over its segments by their sizes): the ceiling's run, whose
+    customers stop answering once contacted ``max_contacts_per_customer`` times.
+    ``spread``: the per-customer cap spread evenly over the months instead, so that the
+    calendar itself keeps every limit the planning model knows."""
     calendar: Calendar = {}
     for c, limits in campaigns.items():
         total = sum(limits.pools.values())
         for s, pool in limits.pools.items():
             n = pool if limits.max_per_month is None or not total else min(
                 pool, limits.max_per_month * pool // total)
+            if spread and limits.max_per_customer is not None:
+                n = min(n, limits.max_per_customer * pool // months)
             if n:
                 calendar[(c, s)] = [n] * months
     return calendar

@@ -106,8 +106,8 @@ def naive_calendar(data: YearData, calendar: Calendar) -> Calendar:
 
 def best_capacity(data: YearData) -> Calendar:
     """Each capacity step at its share-raising end all year (a channel with a service
-    target keeps today's servers): with ``everyone``, the plan that tests whether any plan
-    reaches the targets."""
+    target keeps today's servers, or ``Search.staffing``'s): with ``everyone``, the plan
+    that tests whether any plan reaches the targets."""
     out: Calendar = {}
     for ch, option in data.capacity.items():
         if option.service is None:
@@ -170,7 +170,11 @@ class Search:
     iterations: list[Iteration] = field(default_factory=list)
 
     def tried(self, calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
-        """Simulate ``calendar`` and keep it, with what ``data`` predicted for it."""
+        """Simulate ``calendar`` and keep it, with what ``data`` predicted for it (a
+        calendar simulated before is not simulated again)."""
+        for seen in self.iterations:
+            if seen.calendar == calendar:
+                return seen
         simulated = simulate(self.scenario, self.check, calendar, self.progress)
         self.iterations.append(Iteration(calendar, predict(data, calendar), simulated, result,
                                          data))
@@ -181,16 +185,36 @@ class Search:
         every campaign at its limits (if even that misses, nothing will: NoYearPlan)."""
         model = build(self.fresh, problem)
         result = solve(model.problem, self.settings)
+        if not result.has_solution and self.fresh.capacity:
+            short = build(self.fresh, problem, elastic=True)  # the targets may fall short ...
+            if not solve(short.problem, self.settings).has_solution:  # ... service may not
+                steps = ", ".join(f"{ch} [{o.low}, {o.high}]"
+                                  for ch, o in sorted(self.fresh.capacity.items()) if o.service)
+                raise NoYearPlan(
+                    f"optimize.year.capacity: no calendar keeps every service target every "
+                    f"month within the steps allowed ({steps}): allow more servers")
         if result.has_solution:
             first = self.tried(calendar_of(model), self.fresh, result)
             if meets(first, problem):
                 return first
         ceiling = SolveResult("ceiling", True, None, None, None, 0.0, "none")
-        most = self.tried(everyone(self.fresh.campaigns, self.fresh.months)
-                          | best_capacity(self.fresh), self.fresh, ceiling)
+        calendar = everyone(self.fresh.campaigns, self.fresh.months)
+        # staffed for fewer contacts than it makes (the planning model's caps: spread)
+        staffed = self.staffing(everyone(self.fresh.campaigns, self.fresh.months, spread=True))
+        most = self.tried(calendar | best_capacity(self.fresh) | staffed, self.fresh, ceiling)
         if not meets(most, problem):
             raise NoYearPlan(_shortfall(self.fresh, problem, self.settings, most))
         return most
+
+    def staffing(self, calendar: Calendar) -> Calendar:
+        """The cheapest steps of the staffed channels with a service target that keep it
+        every month under ``calendar``'s contacts, as the model sees them (none where it
+        has none)."""
+        model = build(self.fresh, YearProblem([]), around=(calendar, 0.0))
+        if not solve(model.problem, self.settings).has_solution:
+            return {}
+        return {key: steps for key, steps in calendar_of(model).items()
+                if key[0] == CAPACITY and self.fresh.capacity[key[1]].service is not None}
 
     def improve(self, problem: YearProblem, incumbent: Iteration) -> Iteration:
         """The trust region from ``incumbent`` (module docstring, step 4)."""
@@ -199,6 +223,10 @@ class Search:
         for _ in range(self.settings.year.iterations):
             model = build(data, problem, around=(incumbent.calendar, radius))
             result = solve(model.problem, self.settings)
+            if not result.has_solution:  # no plan within the region (the ceiling's contacts
+                # run past the campaigns' caps, which the simulation enforces by itself)
+                model = build(data, problem)
+                result = solve(model.problem, self.settings)
             calendar = calendar_of(model) if result.has_solution else incumbent.calendar
             if calendar == incumbent.calendar:
                 break  # the model, anchored here, sees nothing better within reach
