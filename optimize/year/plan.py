@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -280,18 +281,25 @@ def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
         raised = {q: raised_problem(problem, margins(spread, nominal, q)) for q in levels}
         found: dict[float, Iteration] = {}
         for q in levels:  # each from the plan of the confidence below
-            start = incumbent if meets(incumbent, raised[q]) else search.start(raised[q])
+            try:
+                start = incumbent if meets(incumbent, raised[q]) else search.start(raised[q])
+            except NoYearPlan:
+                if q == risk.confidence:
+                    raise
+                break  # out of reach: so is every higher confidence (its targets are higher)
             incumbent = found[q] = search.improve(raised[q], start)
-        for i, q in enumerate(levels):  # a plan for a higher confidence meets a lower one's
-            for higher in levels[i + 1:]:
+        reached = [q for q in levels if q in found]
+        for i, q in enumerate(reached):  # a plan for a higher confidence meets a lower one's
+            for higher in reached[i + 1:]:
                 if (meets(found[higher], raised[q]) and sum(spend(fresh, found[higher].calendar))
                         < sum(spend(fresh, found[q].calendar))):
                     found[q] = found[higher]
-        frontier = [frontier_row(q, raised[q], found[q], fresh) for q in risk.confidences]
+        frontier = [frontier_row(q, raised[q], found.get(q), fresh) for q in risk.confidences]
         for row, q in zip(frontier, risk.confidences):  # the odds on fresh worlds, each
-            chance = fresh_odds(found[q].calendar)
-            row.update(p_target_met=chance.value, p_ci_low=chance.ci_low,
-                       p_ci_high=chance.ci_high)
+            chance = fresh_odds(found[q].calendar) if q in found else None
+            row.update(p_target_met=chance.value if chance else math.nan,
+                       p_ci_low=chance.ci_low if chance else math.nan,
+                       p_ci_high=chance.ci_high if chance else math.nan)
         incumbent = found[risk.confidence] if risk.confidence is not None else start_plan
     iterations = search.iterations
     chosen = iterations.index(incumbent)

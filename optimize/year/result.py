@@ -316,5 +316,6 @@ def describe(result: YearPlanResult) -> str:
         if c == CAPACITY and any(steps):
             lines.append(f"  {ch}: servers added by month {steps}")
     for row in result.frontier:
-        lines.append(f"  confidence {row['confidence']:.0%}: spend {row['spend']:,.0f}")
+        lines.append(f"  confidence {row['confidence']:.0%}: " + (
+            f"spend {row['spend']:,.0f}" if row["reachable"] else "out of reach"))
     return "\n".join(lines)

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import Any
+import math
+from typing import Any, Optional
 
 import numpy as np
 
@@ -105,14 +106,16 @@ def raised_problem(problem: YearProblem, margin: dict[str, float]) -> YearProble
     return dataclasses.replace(problem, requirements=raised)
 
 
-def frontier_row(confidence: float, raised: YearProblem, plan: Iteration, data: YearData
-                 ) -> dict[str, Any]:
-    """risk_frontier.csv's row: the confidence, the raised targets, and the plan found for
-    them: its spend and its simulated target KPIs (``plan_year`` adds its odds on fresh
-    worlds: p_target_met and its interval)."""
-    row: dict[str, Any] = {"confidence": confidence}
+def frontier_row(confidence: float, raised: YearProblem, plan: Optional[Iteration],
+                 data: YearData) -> dict[str, Any]:
+    """risk_frontier.csv's row: the confidence, the raised targets, whether a plan reaches
+    them, and the plan found for them: its spend and its simulated target KPIs (NaN when
+    none does; ``plan_year`` adds its odds on fresh worlds: p_target_met and its
+    interval)."""
+    row: dict[str, Any] = {"confidence": confidence, "reachable": plan is not None}
     for r in raised.requirements:
         row[f"target.{r.label()}"] = r.value
-        row[f"simulated.{r.label()}"] = plan.simulated.kpi(r.month - 1, r.kpi).mean
-    row["spend"] = sum(spend(data, plan.calendar))
+        row[f"simulated.{r.label()}"] = (plan.simulated.kpi(r.month - 1, r.kpi).mean
+                                         if plan is not None else math.nan)
+    row["spend"] = sum(spend(data, plan.calendar)) if plan is not None else math.nan
     return row
