@@ -12,7 +12,6 @@ from typing import Any, Optional
 
 import pandas as pd
 
-import optimize
 import sim
 from optimize.settings import (
     Objective,
@@ -22,6 +21,7 @@ from optimize.settings import (
     YearSettings,
     YearTargets,
 )
+from optimize.year.plan import plan_year
 from optimize.year.result import YearPlanResult, calendar_rows, trajectory_rows
 from sim.results import config_hash, plain
 from sim.scenario import Mode, RunSettings, Scenario
@@ -107,15 +107,10 @@ class YearQuestion:
 
 
 def answer(question: YearQuestion, progress: Progress) -> YearPlanResult:
-    """Plan the year (estimate, solve, simulate, re-anchor; the odds); NoYearPlan carries
-    its one-line explanation."""
+    """Plan the year (estimate, solve, simulate, re-anchor; the odds) with the settings
+    ``key`` validated; NoYearPlan carries its one-line explanation."""
     progress.update(0, 1, "estimating, planning and simulating the year")
-    s = question.settings()
-    result = optimize.year_plan(question.scenario, s.targets.e_channel_share,
-                                s.targets.penetration, goal=s.year.goal.value,
-                                budget=s.year.budget, run=question.run(),
-                                year=s.year, risk=s.risk,
-                                check_replications=s.check_replications)
+    result = plan_year(question.scenario, question.run(), question.settings(), progress=False)
     progress.update(1, 1, "done")
     return result
 

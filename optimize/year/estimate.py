@@ -39,7 +39,7 @@ from typing import Optional
 
 import numpy as np
 
-from optimize.data import SLOT_MINUTES, build_planning_data
+from optimize.data import SLOT_MINUTES, PlanningData, build_planning_data
 from optimize.settings import OptimizeSettings
 from optimize.year.model import (
     CAPACITY,
@@ -53,7 +53,7 @@ from optimize.year.model import (
     YearData,
 )
 from sim.channel_rules import servers_at
-from sim.experiment import run_experiment
+from sim.experiment import ExperimentResult, run_experiment
 from sim.months.model import Months, MonthsResult, represented_customers, run_months
 from sim.scenario import MINUTES_PER_HOUR, STAFFED_KINDS, Executor, Mode, RunSettings, Scenario
 
@@ -173,16 +173,23 @@ def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
             widths = (n1, n - n1) if n > n1 else (n, 0)
             responses[(c, s)] = Response(widths, {k: v[0] for k, v in by_month.items()}, rho,
                                          by_month)
-    capacity = {ch: capacity_option(plain, run, settings, baseline, ch, low, high)
-                for ch, (low, high) in sorted(settings.year.capacity.items())}
+    capacity = {}
+    if settings.year.capacity:  # one planning day (and its planning data) for every channel
+        day_run = dataclasses.replace(run, mode=Mode.day, trace=False, workers=1,
+                                      executor=Executor.local,
+                                      replications=max(4, plain.adoption.day_replications))
+        day = run_experiment(plain, day_run, progress=False)
+        planning = build_planning_data(plain, day, settings)
+        capacity = {ch: capacity_option(plain, run, baseline, day, planning, ch, low, high)
+                    for ch, (low, high) in sorted(settings.year.capacity.items())}
     return YearData(T, segments, campaigns, responses, capacity, scale), baseline
 
 
-def capacity_option(plain: Scenario, run: RunSettings, settings: OptimizeSettings,
-                    baseline: MonthsResult, channel: str, low: int, high: int
-                    ) -> CapacityOption:
+def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
+                    day: ExperimentResult, planning: PlanningData, channel: str, low: int,
+                    high: int) -> CapacityOption:
     """What a server added to ``channel`` does and costs, and its service target's hours
-    (module docstring)."""
+    read from the planning ``day`` and its ``planning`` data (module docstring)."""
     step = high if high > 0 else low
     T = run.months
     spec = plain.channels[channel]
@@ -195,17 +202,12 @@ def capacity_option(plain: Scenario, run: RunSettings, settings: OptimizeSetting
             for s in plain.segments:
                 key = f"{kpi}.{s}"
                 effects[kpi][s] = [(x - b) / step for x, b in zip(moved[key], base[key])]
-    day_run = dataclasses.replace(run, mode=Mode.day, trace=False, workers=1,
-                                  executor=Executor.local,
-                                  replications=max(4, plain.adoption.day_replications))
-    day = run_experiment(plain, day_run, progress=False)
-    hours = [h for h in range(math.ceil(day_run.horizon_minutes / SLOT_MINUTES))
+    hours = [h for h in range(math.ceil(day.run.horizon_minutes / SLOT_MINUTES))
              if servers_at(spec, h * SLOT_MINUTES) > 0]
     cost = (spec.cost_per_server_hour * len(hours) * SLOT_MINUTES / MINUTES_PER_HOUR
             * plain.adoption.days_per_month)
     if spec.kind in STAFFED_KINDS:
-        data = build_planning_data(plain, day, settings)
-        slots = [x for x in data.staffed if x.channel == channel and x.base_staff > 0]
+        slots = [x for x in planning.staffed if x.channel == channel and x.base_staff > 0]
         index = list(plain.channels).index(channel)
         planned = day.channel_kpi(channel, "arrivals").mean
         load = [_month_arrivals(baseline, m, index) / planned if planned > 0 else 1.0
