@@ -54,6 +54,7 @@ from optimize.year.model import (
 )
 from sim.channel_rules import servers_at
 from sim.experiment import ExperimentResult, run_experiment
+from sim.experiment import estimate as estimate_mean
 from sim.months.model import Months, MonthsResult, represented_customers, run_months
 from sim.scenario import MINUTES_PER_HOUR, STAFFED_KINDS, Executor, Mode, RunSettings, Scenario
 
@@ -139,8 +140,9 @@ def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
     campaigns = {c: CampaignLimits(spec.unit_cost, pools[c], spec.max_contacts_per_month,
                                    spec.max_contacts_per_customer)
                  for c, spec in scenario.campaigns.items()}
-    most = segment_means(run_months(with_calendar(plain, everyone(campaigns, T)), run,
-                                    progress=False, conditions=baseline))
+    ceiling = run_months(with_calendar(plain, everyone(campaigns, T)), run, progress=False,
+                         conditions=baseline)
+    most = segment_means(ceiling)
     segments = {s: dataclasses.replace(p, ceiling={kpi: most[f"{kpi}.{s}"] for kpi in KPIS})
                 for s, p in segments.items()}
     months = contact_months(T)
@@ -180,28 +182,35 @@ def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
                                       replications=max(4, plain.adoption.day_replications))
         day = run_experiment(plain, day_run, progress=False)
         planning = build_planning_data(plain, day, settings)
-        capacity = {ch: capacity_option(plain, run, baseline, day, planning, ch, low, high)
+        capacity = {ch: capacity_option(plain, run, baseline, day, planning, ch, low, high,
+                                        ceiling)
                     for ch, (low, high) in sorted(settings.year.capacity.items())}
     return YearData(T, segments, campaigns, responses, capacity, scale), baseline
 
 
 def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
                     day: ExperimentResult, planning: PlanningData, channel: str, low: int,
-                    high: int) -> CapacityOption:
+                    high: int, ceiling: Optional[MonthsResult] = None) -> CapacityOption:
     """What a server added to ``channel`` does and costs, and its service target's hours
-    read from the planning ``day`` and its ``planning`` data (module docstring)."""
+    read from the planning ``day`` and its ``planning`` data (module docstring).
+    ``ceiling``: every campaign at its limits on the baseline's days, whose customers on
+    the channel against the baseline's give the slope of its load in the e-channel share
+    (``ServiceHours.line``)."""
     step = high if high > 0 else low
     T = run.months
     spec = plain.channels[channel]
     base = segment_means(baseline)
     effects: dict[str, dict[str, list[float]]] = {kpi: {} for kpi in KPIS}
     if step:
-        moved = segment_means(run_months(
-            with_calendar(plain, {(CAPACITY, channel): [step] * T}), run, progress=False))
+        stepped = run_months(with_calendar(plain, {(CAPACITY, channel): [step] * T}), run,
+                             progress=False)
+        moved = segment_means(stepped)
+        tell = step_tells(baseline, stepped)
         for kpi in KPIS:
             for s in plain.segments:
                 key = f"{kpi}.{s}"
-                effects[kpi][s] = [(x - b) / step for x, b in zip(moved[key], base[key])]
+                effects[kpi][s] = [(x - b) / step if tell else 0.0
+                                   for x, b in zip(moved[key], base[key])]
     hours = [h for h in range(math.ceil(day.run.horizon_minutes / SLOT_MINUTES))
              if servers_at(spec, h * SLOT_MINUTES) > 0]
     cost = (spec.cost_per_server_hour * len(hours) * SLOT_MINUTES / MINUTES_PER_HOUR
@@ -210,10 +219,12 @@ def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
         slots = [x for x in planning.staffed if x.channel == channel and x.base_staff > 0]
         index = list(plain.channels).index(channel)
         planned = day.channel_kpi(channel, "arrivals").mean
-        load = [_month_arrivals(baseline, m, index) / planned if planned > 0 else 1.0
+        load = [month_arrivals(baseline, m, index) / planned if planned > 0 else 1.0
                 for m in range(T)]
         share = [baseline.kpi(m, "e_channel_share").mean for m in range(T)]
-        erlang = ServiceHours(slots, [x.base_staff for x in slots], [], load, share)
+        slope = load_slopes(baseline, ceiling, channel, load) if ceiling is not None else None
+        erlang = ServiceHours(slots, [x.base_staff for x in slots], [], load, share,
+                              slope=slope, planned=planned)
         rates = [x.base_rate for x in slots]
         predicted = np.mean([sum(r * erlang.level(h, r * f, 0) for h, r in enumerate(rates))
                              / max(sum(rates), 1e-12) for f in load])
@@ -221,6 +232,40 @@ def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
         margin = max(0.0, float(predicted - simulated)) if math.isfinite(simulated) else 0.0
         return CapacityOption(low, high, cost, effects, erlang).with_margin(margin)
     return CapacityOption(low, high, cost, effects)
+
+
+def step_tells(baseline: MonthsResult, stepped: MonthsResult) -> bool:
+    """Whether a capacity step's effect stands out of the noise: for some KPI, the 95%
+    interval over the populations (paired: the same seeds) of its network value's mean
+    change over the months excludes 0.  Where it does not (a kiosk that is not the
+    bottleneck), the plan gets no credit for the step, so it never buys noise."""
+    for kpi in KPIS:
+        change = [float(np.mean([_finite(m.kpis[kpi]) - _finite(b.kpis[kpi])
+                                 for b, m in zip(before, after)]))
+                  for before, after in zip(baseline.replications, stepped.replications)]
+        if len(change) < 2:
+            return True  # one population cannot tell noise from effect: take it as measured
+        seen = estimate_mean(change)
+        if seen.ci_low > 0 or seen.ci_high < 0 or (seen.ci_low == seen.ci_high != 0):
+            return True
+    return False
+
+
+def load_slopes(baseline: MonthsResult, moved: MonthsResult, channel: str,
+                load: list[float]) -> Optional[list[float]]:
+    """Per month, how ``channel``'s load (relative to the planning day; ``load`` with no
+    contacts) moves with the network's e-channel share: the secant between the baseline
+    and ``moved`` (a run on the baseline's days), the load scaled by the customers who
+    used the channel.  None where a month's shares or customers do not differ enough to
+    tell (the proportional rule then: ``ServiceHours.line``)."""
+    slopes = []
+    for m, base_load in enumerate(load):
+        ds = moved.kpi(m, "e_channel_share").mean - baseline.kpi(m, "e_channel_share").mean
+        before, after = baseline.active(m, channel).mean, moved.active(m, channel).mean
+        if not (abs(ds) > 1e-3 and before > 0 and math.isfinite(after)):
+            return None
+        slopes.append(base_load * (after / before - 1) / ds)
+    return slopes
 
 
 def everyone(campaigns: dict[str, CampaignLimits], months: int, spread: bool = False
@@ -243,8 +288,9 @@ def everyone(campaigns: dict[str, CampaignLimits], months: int, spread: bool = F
     return calendar
 
 
-def _month_arrivals(result: MonthsResult, month: int, channel: int) -> float:
-    """A channel's arrivals on ``month``'s representative days, mean over populations."""
+def month_arrivals(result: MonthsResult, month: int, channel: int) -> float:
+    """A channel's (by index) arrivals on ``month``'s (0-based) representative days, mean
+    over populations."""
     days = [r[month].conditions for r in result.replications]
     return float(np.mean([_finite(float(c.arrivals[channel])) for c in days
                           if c is not None and c.arrivals is not None]))

@@ -12,21 +12,26 @@ the next month (habits formed minus habits decayed).  The network's share weight
 segments by their completed transactions, its penetration by their customers.  Shares
 above 1, or above what every campaign at its limits reaches (the ceiling), count as that.
 
-**Capacity steps** (``CapacityOption``): servers added to a channel in month t, k(t) in
-[low, high], add ``g_cs(t) * k(t)`` to segment s's KPIs, where ``g_cs(t)`` is what one
-server added all year does by month t (estimated), and cost a server-month each.  A
+**Capacity steps** (``CapacityOption``): servers added to a channel in month tau, k(tau)
+in [low, high], add ``sum_{tau <= t} h_cs(tau) * k(tau)`` to segment s's KPIs at month
+t, where ``h_cs(tau) = g_cs(tau) - g_cs(tau - 1)`` is what one server in month tau adds
+to the habits formed by then and ``g_cs(t)`` what one server added all year does by
+month t (estimated): a server kept all year gives exactly g, one added late only the
+habits its months form.  Each costs a server-month.  A
 staffed channel with a service target must meet it in every open hour of every month
 at the load the plan leaves it: the hour's arrivals on the planning day, times the
-channel's monthly load with no contacts, times (1 - share(t)) / (1 - base share(t)) for
-the network's e-channel share (its staffed transactions fall as the share rises), at
-most what the hour's servers plus k serve within target (Erlang A or C,
+channel's monthly load, a line in the network's e-channel share (``ServiceHours.line``:
+through the load with no contacts, with the slope measured between that and every
+campaign at its limits; a hotline whose IVR counts among the e-channels may gain calls
+as the share rises), at most what the hour's servers plus k serve within target (Erlang A or C,
 ``optimize.data.highest_rate``: the rule the day optimiser staffs by), the target raised
 by how far Erlang lies above the baseline's simulated days (``ServiceHours.margin``).
 
 ``base`` is the trajectory with no contacts.  Once a plan has been simulated,
 ``re_anchor`` scales each segment's gains so that the model's effect of that plan comes
 closest to the simulated one (the model learns how much the campaigns really did), and
-moves the base so that the model gives exactly the simulation at that plan.
+moves the base so that the model gives exactly the simulation at that plan; a staffed
+channel's load line moves onto the plan's simulated load the same way.
 
 ``build`` makes the MILP (contacts are whole numbers, continuous and rounded down for
 pools over WHOLE_CONTACTS_UP_TO; a contact's pieces are continuous and filled in order by
@@ -141,6 +146,26 @@ class ServiceHours:
     # lies above what the baseline's representative days simulated (queues carried from
     # hour to hour, balking, priorities): taken off every prediction, added to the target
     margin: float = 0.0
+    # per month, how the load moves with the network's e-channel share (d load / d share,
+    # measured); None: in proportion to the transactions left off the e-channels
+    slope: Optional[list[float]] = None
+    planned: float = 0.0  # the planning day's arrivals (a simulated month's load: over these)
+
+    def line(self, month: int) -> tuple[float, float]:
+        """The load in ``month`` (0-based) as ``a + b * share``: (a, b).  Through the month's
+        anchor (``load`` at ``base_share``), with ``slope``, else -load / (1 - base share)
+        (a channel serving the transactions the e-channels do not)."""
+        t = month
+        b = self.slope[t] if self.slope is not None else (
+            -self.load[t] / max(1e-9, 1 - self.base_share[t]))
+        return self.load[t] - b * self.base_share[t], b
+
+    def target(self) -> float:
+        """The channel's service target: the open hours' targets weighted by arrivals."""
+        rates = [x.base_rate for x in self.slots]
+        total = sum(rates)
+        return (sum(r * x.target_share for r, x in zip(rates, self.slots)) / total
+                if total > 0 else max((x.target_share for x in self.slots), default=0.0))
 
     def level(self, hour: int, rate: float, added: int) -> float:
         """The hour's share served within target at ``rate`` with ``added`` servers (Erlang,
@@ -163,6 +188,12 @@ class CapacityOption:
     cost_per_month: float
     effects: dict[str, dict[str, list[float]]]
     service: Optional[ServiceHours] = None
+
+    def increments(self, kpi: str, segment: str, months: int) -> list[float]:
+        """``h`` of the module docstring: what one server in each month adds to the
+        segment's ``kpi`` from then on."""
+        g = self.effects[kpi].get(segment) or [0.0] * months
+        return [g[t] - (g[t - 1] if t else 0.0) for t in range(months)]
 
     def with_margin(self, margin: float) -> CapacityOption:
         """The option with its service model's ``margin`` set, and what each staffing level
@@ -202,6 +233,9 @@ class YearProblem:
     budget: Optional[float] = None
     month_spend: Optional[list[tuple[float, float]]] = None  # per month (low, high)
     maximise: Optional[tuple[str, int]] = None
+    # staffed channel -> its service target, which a simulated plan must not miss
+    # significantly in any month (the model keeps it by ``CapacityOption.service``)
+    service: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -234,9 +268,13 @@ def segment_effects(data: YearData, calendar: Calendar, kpi: str) -> dict[str, l
     for (c, s), counts in calendar.items():
         if c == CAPACITY:
             option = data.capacity.get(s)
-            for seg, g in (option.effects[kpi].items() if option else ()):
-                for t, k in enumerate(counts[:data.months]):
-                    effects[seg][t] += g[t] * k
+            if option is None:
+                continue
+            for seg in option.effects[kpi]:
+                h = option.increments(kpi, seg, data.months)
+                for tau, k in enumerate(counts[:data.months]):
+                    for t in range(tau, data.months):
+                        effects[seg][t] += h[tau] * k
             continue
         response = data.responses.get((c, s))
         if response is None:
@@ -281,8 +319,8 @@ def service_load(option: CapacityOption, share: float, month: int) -> float:
     """The channel's load in ``month`` (1-based) relative to the planning day, at network
     e-channel share ``share`` (module docstring)."""
     assert option.service is not None
-    sv = option.service
-    return sv.load[month - 1] * (1 - share) / max(1e-9, 1 - sv.base_share[month - 1])
+    a, b = option.service.line(month - 1)
+    return max(0.0, a + b * share)
 
 
 def predicted_service_level(option: CapacityOption, share: float, month: int, added: int
@@ -301,15 +339,19 @@ def predicted_service_level(option: CapacityOption, share: float, month: int, ad
 
 def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[float]],
               bounds: tuple[float, float] = (0.1, 10.0),
-              service: Optional[dict[str, list[float]]] = None) -> YearData:
+              service: Optional[dict[str, list[float]]] = None,
+              loads: Optional[dict[str, list[float]]] = None) -> YearData:
     """The model moved onto a simulated plan.  For each segment and KPI, every gain is
     multiplied by the factor (within ``bounds``) that brings the model's effect of
     ``calendar``, month by month, closest (least squares) to the simulated effect
     (``simulated``'s ``<kpi>.<segment>`` minus the no-contact base); then the base takes
     up what is left, so that the model gives exactly the simulation for that plan and
-    moves from it by the rescaled gains.  ``service``: per staffed channel with a target,
-    its simulated service level month by month under ``calendar``; the service model's
-    margin grows by how far its prediction for the plan lies above them on average."""
+    moves from it by the rescaled gains.  ``loads``: per staffed channel with a target, its
+    simulated load month by month under ``calendar`` (relative to the planning day): the
+    load line then passes through it at the simulated share, its slope kept.
+    ``service``: the same channels' simulated service levels; where one misses its target,
+    the service model's margin grows by how far its prediction lay above it (the most
+    over such months; a plan that keeps every target leaves the margin as it is)."""
     scale: dict[tuple[str, str], float] = {}
     for kpi in KPIS:
         effects = segment_effects(data, calendar, kpi)
@@ -333,18 +375,25 @@ def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[floa
         segments[s] = SegmentPath(path.customers, path.transactions, base, path.ceiling)
     capacity = dict(data.capacity)
     shares = simulated.get("e_channel_share", [])
+    for ch, seen_loads in (loads or {}).items():
+        sv = capacity[ch].service
+        if sv is None or not shares or not all(map(math.isfinite, seen_loads)):
+            continue
+        slopes = [sv.line(t)[1] for t in range(data.months)]
+        capacity[ch] = dataclasses.replace(capacity[ch], service=dataclasses.replace(
+            sv, load=list(seen_loads), base_share=list(shares), slope=slopes))
     for ch, levels in (service or {}).items():
         option = capacity[ch]
         sv = option.service
         steps = calendar.get((CAPACITY, ch), [0] * data.months)
         if sv is None or not shares:
             continue
+        target = sv.target()
         gaps = [predicted_service_level(option, shares[m], m + 1, steps[m]) - seen_level
-                for m, seen_level in enumerate(levels) if math.isfinite(seen_level)]
-        if not gaps:
-            continue
-        gap = sum(gaps) / len(gaps)
-        capacity[ch] = option.with_margin(max(0.0, sv.margin + gap))
+                for m, seen_level in enumerate(levels)
+                if math.isfinite(seen_level) and seen_level < target]
+        if gaps and max(gaps) > 0:
+            capacity[ch] = option.with_margin(sv.margin + max(gaps))
     return YearData(data.months, segments, data.campaigns, responses, capacity, data.scale)
 
 
@@ -413,9 +462,10 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
                 terms += [(x, decay * g) for x, g in zip(xs[tau], r.gains_at(kpi, tau))
                           if g * decay]
         for ch, option in data.capacity.items():
-            g = option.effects[kpi].get(s, [0.0] * T)[month - 1]
-            if g:
-                terms.append((contacts[(CAPACITY, ch)][month - 1], g))
+            if s in option.effects[kpi]:
+                h = option.increments(kpi, s, T)
+                terms += [(contacts[(CAPACITY, ch)][tau], h[tau]) for tau in range(month)
+                          if h[tau]]
         return pulp.LpAffineExpression(terms)
 
     value: dict[tuple[str, int], pulp.LpAffineExpression] = {}
@@ -445,10 +495,10 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
             lp += contacts[(CAPACITY, ch)][t] == pulp.lpSum(
                 (option.low + j) * y for j, y in enumerate(pick)), f"level_is_{n}_{t}"
             share = value[("e_channel_share", t + 1)]
-            f = sv.load[t] / max(1e-9, 1 - sv.base_share[t])
+            a, b = sv.line(t)
             for h, slot in enumerate(sv.slots):
                 name = f"service_{ch}_{t + 1}_{h}"
-                limits[name] = slot.base_rate * f * (1 - share) <= pulp.lpSum(
+                limits[name] = slot.base_rate * (a + b * share) <= pulp.lpSum(
                     cap * y for cap, y in zip(sv.served[h], pick))
                 lp += limits[name], name
 

@@ -5,18 +5,23 @@
 2. Solve the planning model (``optimize.year.model.build``) for the targets, the budget
    and the month spend bounds.
 3. Simulate the plan in months mode (``optimize.check_replications`` populations, each
-   month with its own representative days).  If the simulation misses the targets (the
-   model is linear around no contacts, and a campaign kept up month after month does
-   more than its months' effects add up to), simulate every campaign at its limits
-   instead: if even that misses, no plan meets them (NoYearPlan).
+   month with its own representative days).  It meets the problem when its simulated
+   means reach the targets and no staffed channel's service level is significantly
+   below its target in any month (``result.meets``).  If it misses (the model is linear
+   around no contacts, and a campaign kept up month after month does more than its
+   months' effects add up to), move the model onto its simulation and solve again (at
+   most START_ATTEMPTS plans), then simulate every campaign at its limits: if even that
+   misses, no plan meets them (NoYearPlan).
 4. Improve the plan that meets them (the incumbent), a trust region: move the model onto
    its simulation (``re_anchor``: the model then gives exactly what the simulation gave),
    solve within ``optimize.year.trust_radius`` of its contacts (a share of each pool),
    simulate; a plan whose simulation meets the targets and costs less (maximising: is
    simulated higher) becomes the incumbent and the radius doubles, else the radius
    halves; at most ``optimize.year.iterations`` times, or until the model sees nothing
-   better.  The plan is the last incumbent; it has converged when its simulated target
-   KPIs lie within ``optimize.year.tolerance`` of what the model predicted for it.
+   better (least spend: its cheapest plan costs no less than the incumbent; the model's
+   hour-by-hour service rule can ask more staff than the simulated days needed).  The
+   plan is the last incumbent; it has converged when its simulated target KPIs lie
+   within ``optimize.year.tolerance`` of what the model predicted for it.
 5. Simulate the naive plan alongside: the same total spend spread evenly over the months
    and the segments of each campaign the plan uses, in proportion to what it spends on it.
 6. The odds: the share of simulated populations that meet every requirement, with
@@ -34,7 +39,13 @@ from typing import Any, Optional
 
 from optimize.settings import OptimizeSettings, YearGoal
 from optimize.solve import SolveResult, solve
-from optimize.year.estimate import estimate, everyone, segment_means, with_calendar
+from optimize.year.estimate import (
+    estimate,
+    everyone,
+    month_arrivals,
+    segment_means,
+    with_calendar,
+)
 from optimize.year.model import (
     CAPACITY,
     Calendar,
@@ -46,9 +57,10 @@ from optimize.year.model import (
     calendar_of,
     predict,
     re_anchor,
+    service_load,
     spend,
 )
-from optimize.year.result import Iteration, YearPlanResult, meets, met
+from optimize.year.result import Iteration, YearPlanResult, meets, met, service_missed
 from optimize.year.risk import (
     frontier_row,
     margins,
@@ -61,6 +73,11 @@ from sim.estimators.confidence import PointEstimate
 from sim.months.model import MonthsResult, run_months
 from sim.scenario import RunSettings, Scenario
 from sim.validate import UserError
+
+# plans the search simulates from no contacts, each from the model moved onto the last
+# one's simulation, before it falls back on every campaign at its limits: the first
+# corrects the model's linearity around no contacts, the second what is left of it
+START_ATTEMPTS = 3
 
 
 class NoYearPlan(UserError):
@@ -119,8 +136,8 @@ def best_capacity(data: YearData) -> Calendar:
 
 def service_reachable(data: YearData) -> None:
     """Raise NoYearPlan when a staffed channel's service target is out of reach in some
-    hour and month even at its most servers and its lowest load (the segments at their
-    ceilings)."""
+    hour and month even at its most servers and its lowest load (the load line's lower
+    end between no contacts and the segments at their ceilings)."""
     for ch, option in sorted(data.capacity.items()):
         sv = option.service
         if sv is None:
@@ -128,7 +145,7 @@ def service_reachable(data: YearData) -> None:
         for t in range(data.months):
             top = sum(data.weight("e_channel_share", s, t + 1) * p.cap("e_channel_share", t + 1)
                       for s, p in data.segments.items())
-            f = sv.load[t] * (1 - top) / max(1e-9, 1 - sv.base_share[t])
+            f = min(service_load(option, x, t + 1) for x in (top, sv.base_share[t]))
             for h, slot in enumerate(sv.slots):
                 if slot.base_rate * f > sv.served[h][-1] * (1 + 1e-9):
                     raise NoYearPlan(
@@ -169,6 +186,9 @@ class Search:
     fresh: YearData
     progress: Optional[bool]
     iterations: list[Iteration] = field(default_factory=list)
+    # per staffed channel, the largest service margin a simulated plan has asked for:
+    # every later model keeps it (``re_anchor`` raises it only where a plan missed)
+    margins: dict[str, float] = field(default_factory=dict)
 
     def tried(self, calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
         """Simulate ``calendar`` and keep it, with what ``data`` predicted for it (a
@@ -182,36 +202,48 @@ class Search:
         return self.iterations[-1]
 
     def start(self, problem: YearProblem) -> Iteration:
-        """A plan whose simulation meets ``problem``: the model's around no contacts, else
-        every campaign at its limits (if even that misses, nothing will: NoYearPlan)."""
-        model = build(self.fresh, problem)
-        result = solve(model.problem, self.settings)
-        if not result.has_solution and self.fresh.capacity:
-            short = build(self.fresh, problem, elastic=True)  # the targets may fall short ...
-            if not solve(short.problem, self.settings).has_solution:  # ... service may not
-                steps = ", ".join(f"{ch} [{o.low}, {o.high}]"
-                                  for ch, o in sorted(self.fresh.capacity.items()) if o.service)
-                raise NoYearPlan(
-                    f"optimize.year.capacity: no calendar keeps every service target every "
-                    f"month within the steps allowed ({steps}): allow more servers")
-        if result.has_solution:
-            first = self.tried(calendar_of(model), self.fresh, result)
-            if meets(first, problem):
-                return first
+        """A plan whose simulation meets ``problem``: the model's around no contacts; if its
+        simulation misses, the model's again once moved onto that simulation (at most
+        START_ATTEMPTS plans); else every campaign at its limits, staffed as the last
+        model sees it (if even that misses, nothing will: NoYearPlan)."""
+        data = self.fresh
+        for _ in range(START_ATTEMPTS):
+            model = build(data, problem)
+            result = solve(model.problem, self.settings)
+            if not result.has_solution:
+                if data.capacity:
+                    self.service_possible(data, problem)
+                break
+            attempt = self.tried(calendar_of(model), data, result)
+            if meets(attempt, problem):
+                return attempt
+            data = self.anchored(attempt)
         ceiling = SolveResult("ceiling", True, None, None, None, 0.0, "none")
         calendar = everyone(self.fresh.campaigns, self.fresh.months)
         # staffed for fewer contacts than it makes (the planning model's caps: spread)
-        staffed = self.staffing(everyone(self.fresh.campaigns, self.fresh.months, spread=True))
-        most = self.tried(calendar | best_capacity(self.fresh) | staffed, self.fresh, ceiling)
+        staffed = self.staffing(everyone(self.fresh.campaigns, self.fresh.months, spread=True),
+                                data)
+        most = self.tried(calendar | best_capacity(self.fresh) | staffed, data, ceiling)
         if not meets(most, problem):
             raise NoYearPlan(_shortfall(self.fresh, problem, self.settings, most))
         return most
 
-    def staffing(self, calendar: Calendar) -> Calendar:
+    def service_possible(self, data: YearData, problem: YearProblem) -> None:
+        """Raise NoYearPlan when no calendar keeps every service target, in ``data``'s
+        model, even with the requirements allowed to fall short."""
+        if solve(build(data, problem, elastic=True).problem, self.settings).has_solution:
+            return
+        steps = ", ".join(f"{ch} [{o.low}, {o.high}]"
+                          for ch, o in sorted(data.capacity.items()) if o.service)
+        raise NoYearPlan(
+            f"optimize.year.capacity: no calendar keeps every service target every "
+            f"month within the steps allowed ({steps}): allow more servers")
+
+    def staffing(self, calendar: Calendar, data: YearData) -> Calendar:
         """The cheapest steps of the staffed channels with a service target that keep it
-        every month under ``calendar``'s contacts, as the model sees them (none where it
-        has none)."""
-        model = build(self.fresh, YearProblem([]), around=(calendar, 0.0))
+        every month under ``calendar``'s contacts, as ``data``'s model sees them (none
+        where it has none)."""
+        model = build(data, YearProblem([]), around=(calendar, 0.0))
         if not solve(model.problem, self.settings).has_solution:
             return {}
         return {key: steps for key, steps in calendar_of(model).items()
@@ -229,8 +261,11 @@ class Search:
                 model = build(data, problem)
                 result = solve(model.problem, self.settings)
             calendar = calendar_of(model) if result.has_solution else incumbent.calendar
-            if calendar == incumbent.calendar:
-                break  # the model, anchored here, sees nothing better within reach
+            if calendar == incumbent.calendar or (not problem.maximise and sum(
+                    spend(data, calendar)) >= sum(spend(data, incumbent.calendar))):
+                # the model, anchored here, sees nothing better within reach (its cheapest
+                # plan there costs no less: spend is exact, and a smaller region no cheaper)
+                break
             candidate = self.tried(calendar, data, result)
             if better(candidate, incumbent, problem, self.fresh):
                 incumbent, data = candidate, self.anchored(candidate)
@@ -245,16 +280,29 @@ class Search:
         sim = iteration.simulated
         means = segment_means(sim) | {"e_channel_share": [
             sim.kpi(m, "e_channel_share").mean for m in range(self.fresh.months)]}
+        staffed = {ch: o.service for ch, o in self.fresh.capacity.items() if o.service}
         service = {ch: [sim.service_level(m, ch).mean for m in range(self.fresh.months)]
-                   for ch, o in self.fresh.capacity.items() if o.service is not None}
-        return re_anchor(self.fresh, iteration.calendar, means, service=service)
+                   for ch in staffed}
+        channels = list(self.scenario.channels)
+        loads = {ch: [month_arrivals(sim, m, channels.index(ch)) / sv.planned
+                      for m in range(self.fresh.months)]
+                 for ch, sv in staffed.items() if sv.planned > 0}
+        learned = dataclasses.replace(self.fresh, capacity={
+            ch: o.with_margin(self.margins[ch]) if ch in self.margins else o
+            for ch, o in self.fresh.capacity.items()})
+        data = re_anchor(learned, iteration.calendar, means, service=service, loads=loads)
+        for ch, option in data.capacity.items():
+            if option.service is not None:
+                self.margins[ch] = option.service.margin
+        return data
 
 
 def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
               progress: Optional[bool] = None) -> YearPlanResult:
     """The year plan (module docstring); NoYearPlan when the targets cannot be met."""
-    problem = year_problem(settings, run.months)
     fresh, baseline = estimate(scenario, run, settings, progress=progress)
+    problem = dataclasses.replace(year_problem(settings, run.months), service={
+        ch: o.service.target() for ch, o in fresh.capacity.items() if o.service is not None})
     service_reachable(fresh)
     check = dataclasses.replace(run, replications=max(2, settings.check_replications))
     search = Search(scenario, check, settings, fresh, progress)
@@ -325,6 +373,11 @@ def _shortfall(data: YearData, problem: YearProblem, settings: OptimizeSettings,
         reached = ceiling.simulated.kpi(r.month - 1, r.kpi).mean
         if reached < r.value:
             short.append(f"{r.label()} reaches {reached:.3f} of {r.value:.3f}")
+    if not short:  # the targets are met, only by missing a service target
+        return ("optimize.year.capacity: with every campaign at its limits and the staff the "
+                "model plans for it, the simulated service level misses its target: "
+                + "; ".join(service_missed(ceiling.simulated, problem)[:3])
+                + ": allow more servers")
     model = build(data, problem, elastic=True)
     result = solve(model.problem, settings)
     binding = (binding_limits(model, data, calendar_of(model)) if result.has_solution

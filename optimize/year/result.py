@@ -101,9 +101,24 @@ class YearPlanResult:
 
 
 def meets(iteration: Iteration, problem: YearProblem) -> bool:
-    """Whether the plan's simulated means meet every requirement."""
+    """Whether the plan's simulated means meet every requirement, and no staffed channel's
+    simulated service level lies significantly below its target in any month (its
+    confidence interval over the populations entirely below)."""
     return all(iteration.simulated.kpi(r.month - 1, r.kpi).mean >= r.value
-               for r in problem.requirements)
+               for r in problem.requirements) and not service_missed(iteration.simulated,
+                                                                   problem)
+
+
+def service_missed(simulated: MonthsResult, problem: YearProblem) -> list[str]:
+    """``channel in month m (level against target)`` for every month a staffed channel's
+    simulated service level lies significantly below its target."""
+    missed = []
+    for ch, target in sorted(problem.service.items()):
+        for m in range(simulated.run.months):
+            level = simulated.service_level(m, ch)
+            if level.ci_high < target:
+                missed.append(f"{ch} in month {m + 1} ({level.mean:.0%} against {target:.0%})")
+    return missed
 
 
 def met(result: MonthsResult, requirements: list[Requirement]) -> PointEstimate:

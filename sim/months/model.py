@@ -135,12 +135,7 @@ class Months:
         if self.adoption.customer_table:
             return self._table_population(Path(self.adoption.customer_table))
         a = self.adoption
-        freq = np.array([a.transactions_per_month.get(s, 1.0) for s in self.segments])
-        day = day_minutes(self.scenario)  # a rate profile's transactions a day, like a volume
-        volume = np.array([seg.arrivals.daily_volume if seg.arrivals.daily_volume is not None
-                           else expected_arrivals(seg.arrivals, day)
-                           for seg in self.scenario.segments.values()])
-        weights = volume / np.maximum(freq, 1e-9)
+        weights = segment_customers(self.scenario)
         if not weights.sum() > 0:  # nobody arrives anywhere: segments alike
             weights = np.ones(len(weights))
         segment = self.rng.choice(len(self.segments), size=self.run.customers, p=weights / weights.sum())
@@ -389,19 +384,28 @@ def apply_capacity_steps(scenario: Scenario, month: int) -> None:
             ch.servers = (ch.servers if ch.servers is not None else 1) + added
 
 
+def segment_customers(scenario: Scenario) -> np.ndarray:
+    """Per segment, in the scenario's order: its daily transactions (a rate profile's
+    expected ones) over its transactions per customer and month, which times
+    ``adoption.days_per_month`` is its customers.  ``Months`` samples its segments in
+    proportion to these."""
+    a = scenario.adoption
+    day = day_minutes(scenario)  # a rate profile's transactions a day, like a volume
+    volume = np.array([seg.arrivals.daily_volume if seg.arrivals.daily_volume is not None
+                       else expected_arrivals(seg.arrivals, day)
+                       for seg in scenario.segments.values()], dtype=float)
+    freq = np.array([a.transactions_per_month.get(s, 1.0) for s in scenario.segments])
+    return volume / np.maximum(freq, 1e-9)
+
+
 def represented_customers(scenario: Scenario) -> float:
     """The customers a months-mode population stands for: the rows of the customer table,
-    else each segment's daily transactions x ``adoption.days_per_month`` over its
-    transactions per customer and month (what ``Months`` samples its segments by)."""
+    else ``segment_customers`` x ``adoption.days_per_month``, summed over the segments."""
     a = scenario.adoption
     if a.customer_table:
         return float(len(read_customer_table(Path(a.customer_table), list(scenario.segments),
                                               list(scenario.channels)).segment))
-    day = day_minutes(scenario)
-    return sum((seg.arrivals.daily_volume if seg.arrivals.daily_volume is not None
-                else expected_arrivals(seg.arrivals, day)) * a.days_per_month
-               / max(a.transactions_per_month.get(name, 1.0), 1e-9)
-               for name, seg in scenario.segments.items())
+    return float(segment_customers(scenario).sum()) * a.days_per_month
 
 
 def e_channels(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:

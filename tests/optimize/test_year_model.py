@@ -157,19 +157,22 @@ def test_a_higher_confidence_never_lowers_the_least_spend() -> None:
 SERVER_COST = 25.0  # a counter server for a month
 SERVED = [0.45, 0.5, 0.8]  # arrivals a minute served within target with -1, 0, +1 servers
 RATE = 0.5  # the counter's arrivals a minute on the planning day
+# what one counter server kept all year does to each segment's share by months 1, 2, 3
+COUNTER_EFFECT = {"young": (-0.01, -0.015, -0.02), "old": (-0.02, -0.025, -0.04)}
 
 
 def with_counter() -> YearData:
     """``tiny`` with a counter whose servers the plan may step by -1..+1 a month: a server
-    added lowers the share (young -0.01, old -0.02: shorter queues draw customers back),
-    and its service target holds at the month's load, RATE x (1 - share) / (1 - base
-    share), only while the load is at most SERVED at the month's step."""
+    kept all year lowers the share by month 1, 2, 3 as COUNTER_EFFECT says (shorter queues
+    draw customers back, more so as habits form), and its service target holds at the
+    month's load, RATE x (1 - share) / (1 - base share), only while the load is at most
+    SERVED at the month's step."""
     data = tiny()
     slot = StaffedSlot("counter", ChannelKind.counter, 0, RATE, {}, 4.0, 0.0, 5.0, 0.8, 2, 0.0)
     base_share = [network_share(data, {"young": (0,) * 3, "old": (0,) * 3}, (0,) * 3, t)
                   for t in range(MONTHS)]
     option = CapacityOption(-1, 1, SERVER_COST,
-                            {"e_channel_share": {"young": [-0.01] * 3, "old": [-0.02] * 3},
+                            {"e_channel_share": {s: list(g) for s, g in COUNTER_EFFECT.items()},
                              "penetration": {"young": [0.0] * 3, "old": [0.0] * 3}},
                             ServiceHours([slot], [2], [SERVED], [1.0] * 3, base_share))
     return YearData(MONTHS, data.segments, data.campaigns, data.responses, {"counter": option})
@@ -177,13 +180,15 @@ def with_counter() -> YearData:
 
 def network_share(data: YearData, contacts: Mapping[str, tuple[int, ...]],
                   steps: tuple[int, ...], month: int) -> float:
-    """The network's e-channel share in ``month`` (0-based), the formula written out with
-    the counter's effect per server added that month."""
+    """The network's e-channel share in ``month`` (0-based), the formula written out: a
+    server in month tau adds what COUNTER_EFFECT grows by from month tau - 1 to tau, from
+    then on."""
     total = weights = 0.0
-    counter = {"young": -0.01, "old": -0.02}
     for s, path in data.segments.items():
         r = data.responses[("sms", s)]
-        value = path.base["e_channel_share"][month] + counter[s] * steps[month]
+        g: tuple[float, ...] = (0.0, *COUNTER_EFFECT[s])
+        value = path.base["e_channel_share"][month] + sum(
+            (g[tau + 1] - g[tau]) * steps[tau] for tau in range(month + 1))
         for tau, n in enumerate(contacts[s][:month + 1]):
             g = r.gains["e_channel_share"]
             gain = g[0] * min(n, 2) + g[1] * max(0, n - 2)
