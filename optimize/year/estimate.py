@@ -140,9 +140,8 @@ def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
     campaigns = {c: CampaignLimits(spec.unit_cost, pools[c], spec.max_contacts_per_month,
                                    spec.max_contacts_per_customer)
                  for c, spec in scenario.campaigns.items()}
-    ceiling = run_months(with_calendar(plain, everyone(campaigns, T)), run, progress=False,
-                         conditions=baseline)
-    most = segment_means(ceiling)
+    most = segment_means(run_months(with_calendar(plain, everyone(campaigns, T)), run,
+                                    progress=False, conditions=baseline))
     segments = {s: dataclasses.replace(p, ceiling={kpi: most[f"{kpi}.{s}"] for kpi in KPIS})
                 for s, p in segments.items()}
     months = contact_months(T)
@@ -182,19 +181,25 @@ def estimate(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
                                       replications=max(4, plain.adoption.day_replications))
         day = run_experiment(plain, day_run, progress=False)
         planning = build_planning_data(plain, day, settings)
+        # every campaign at its limits again, on days of its own: how the staffed
+        # channels' loads follow the share (the representative days see habits, not a
+        # month's contacts, so the ceiling run above, on the baseline's days, cannot tell)
+        staffed = any(plain.channels[ch].kind in STAFFED_KINDS for ch in settings.year.capacity)
+        loaded = run_months(with_calendar(plain, everyone(campaigns, T)), run,
+                            progress=False) if staffed else None
         capacity = {ch: capacity_option(plain, run, baseline, day, planning, ch, low, high,
-                                        ceiling)
+                                        loaded)
                     for ch, (low, high) in sorted(settings.year.capacity.items())}
     return YearData(T, segments, campaigns, responses, capacity, scale), baseline
 
 
 def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
                     day: ExperimentResult, planning: PlanningData, channel: str, low: int,
-                    high: int, ceiling: Optional[MonthsResult] = None) -> CapacityOption:
+                    high: int, moved: Optional[MonthsResult] = None) -> CapacityOption:
     """What a server added to ``channel`` does and costs, and its service target's hours
     read from the planning ``day`` and its ``planning`` data (module docstring).
-    ``ceiling``: every campaign at its limits on the baseline's days, whose customers on
-    the channel against the baseline's give the slope of its load in the e-channel share
+    ``moved``: a run with contacts, on days of its own, whose arrivals on the channel
+    against the baseline's give the slope of its load in the e-channel share
     (``ServiceHours.line``)."""
     step = high if high > 0 else low
     T = run.months
@@ -204,13 +209,15 @@ def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
     if step:
         stepped = run_months(with_calendar(plain, {(CAPACITY, channel): [step] * T}), run,
                              progress=False)
-        moved = segment_means(stepped)
-        tell = step_tells(baseline, stepped)
+        after = segment_means(stepped)
+        # a step held by a service target is checked by the simulated service levels; one
+        # bought for its effect alone (a kiosk) must show an effect to be credited
+        tell = spec.kind in STAFFED_KINDS or step_tells(baseline, stepped)
         for kpi in KPIS:
             for s in plain.segments:
                 key = f"{kpi}.{s}"
                 effects[kpi][s] = [(x - b) / step if tell else 0.0
-                                   for x, b in zip(moved[key], base[key])]
+                                   for x, b in zip(after[key], base[key])]
     hours = [h for h in range(math.ceil(day.run.horizon_minutes / SLOT_MINUTES))
              if servers_at(spec, h * SLOT_MINUTES) > 0]
     cost = (spec.cost_per_server_hour * len(hours) * SLOT_MINUTES / MINUTES_PER_HOUR
@@ -222,7 +229,7 @@ def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
         load = [month_arrivals(baseline, m, index) / planned if planned > 0 else 1.0
                 for m in range(T)]
         share = [baseline.kpi(m, "e_channel_share").mean for m in range(T)]
-        slope = load_slopes(baseline, ceiling, channel, load) if ceiling is not None else None
+        slope = load_slopes(baseline, moved, index, planned) if moved is not None else None
         erlang = ServiceHours(slots, [x.base_staff for x in slots], [], load, share,
                               slope=slope, planned=planned)
         rates = [x.base_rate for x in slots]
@@ -251,20 +258,19 @@ def step_tells(baseline: MonthsResult, stepped: MonthsResult) -> bool:
     return False
 
 
-def load_slopes(baseline: MonthsResult, moved: MonthsResult, channel: str,
-                load: list[float]) -> Optional[list[float]]:
-    """Per month, how ``channel``'s load (relative to the planning day; ``load`` with no
-    contacts) moves with the network's e-channel share: the secant between the baseline
-    and ``moved`` (a run on the baseline's days), the load scaled by the customers who
-    used the channel.  None where a month's shares or customers do not differ enough to
-    tell (the proportional rule then: ``ServiceHours.line``)."""
+def load_slopes(baseline: MonthsResult, moved: MonthsResult, channel: int, planned: float
+                ) -> Optional[list[float]]:
+    """Per month, how a channel's (by index) load, its arrivals on the representative days
+    over the planning day's ``planned``, moves with the network's e-channel share: the
+    secant between the baseline and ``moved``.  None where a month's shares do not differ
+    enough to tell (the proportional rule then: ``ServiceHours.line``)."""
     slopes = []
-    for m, base_load in enumerate(load):
+    for m in range(baseline.run.months):
         ds = moved.kpi(m, "e_channel_share").mean - baseline.kpi(m, "e_channel_share").mean
-        before, after = baseline.active(m, channel).mean, moved.active(m, channel).mean
-        if not (abs(ds) > 1e-3 and before > 0 and math.isfinite(after)):
+        change = (month_arrivals(moved, m, channel) - month_arrivals(baseline, m, channel))
+        if not (abs(ds) > 1e-3 and planned > 0 and math.isfinite(change)):
             return None
-        slopes.append(base_load * (after / before - 1) / ds)
+        slopes.append(change / planned / ds)
     return slopes
 
 

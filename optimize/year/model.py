@@ -150,6 +150,17 @@ class ServiceHours:
     # measured); None: in proportion to the transactions left off the e-channels
     slope: Optional[list[float]] = None
     planned: float = 0.0  # the planning day's arrivals (a simulated month's load: over these)
+    # month (0-based) -> a higher margin a simulated plan asked for that month, and
+    # ``served`` at it (``CapacityOption.with_month_margins``)
+    raised: dict[int, tuple[float, list[list[float]]]] = field(default_factory=dict)
+
+    def margin_at(self, month: int) -> float:
+        """The margin in ``month`` (0-based): ``margin``, or a higher one a plan asked for."""
+        return self.raised[month][0] if month in self.raised else self.margin
+
+    def served_at(self, month: int) -> list[list[float]]:
+        """``served`` in ``month`` (0-based), at that month's margin."""
+        return self.raised[month][1] if month in self.raised else self.served
 
     def line(self, month: int) -> tuple[float, float]:
         """The load in ``month`` (0-based) as ``a + b * share``: (a, b).  Through the month's
@@ -167,13 +178,14 @@ class ServiceHours:
         return (sum(r * x.target_share for r, x in zip(rates, self.slots)) / total
                 if total > 0 else max((x.target_share for x in self.slots), default=0.0))
 
-    def level(self, hour: int, rate: float, added: int) -> float:
+    def level(self, hour: int, rate: float, added: int, month: Optional[int] = None) -> float:
         """The hour's share served within target at ``rate`` with ``added`` servers (Erlang,
-        less ``margin``)."""
+        less the margin: ``month``'s, 0-based, else ``margin``)."""
         slot = self.slots[hour]
         return service_level(self.servers[hour] + added, rate, slot.mean_service_minutes,
                              slot.patience_rate, slot.target_wait_minutes,
-                             slot.service_scv) - self.margin
+                             slot.service_scv) - (self.margin if month is None
+                                                  else self.margin_at(month))
 
 
 @dataclass(frozen=True)
@@ -195,20 +207,41 @@ class CapacityOption:
         g = self.effects[kpi].get(segment) or [0.0] * months
         return [g[t] - (g[t - 1] if t else 0.0) for t in range(months)]
 
+    def served(self, margin: float) -> list[list[float]]:
+        """``ServiceHours.served`` for the target raised by ``margin``: per open hour and
+        staffing level, the most arrivals per minute served within it (Erlang)."""
+        sv = self.service
+        assert sv is not None
+        upper = 10 * max([x.base_rate for x in sv.slots] + [1.0])
+        return [[highest_rate(n + k, x.mean_service_minutes, x.patience_rate,
+                              x.target_wait_minutes, min(0.999, x.target_share + margin),
+                              upper, x.service_scv) if n + k > 0 else 0.0
+                 for k in range(self.low, self.high + 1)]
+                for x, n in zip(sv.slots, sv.servers)]
+
     def with_margin(self, margin: float) -> CapacityOption:
-        """The option with its service model's ``margin`` set, and what each staffing level
-        serves within the target raised by it."""
+        """The option with its service model's ``margin`` set for every month, and what each
+        staffing level serves within the target raised by it."""
         sv = self.service
         if sv is None:
             return self
-        upper = 10 * max([x.base_rate for x in sv.slots] + [1.0])
-        served = [[highest_rate(n + k, x.mean_service_minutes, x.patience_rate,
-                                x.target_wait_minutes, min(0.999, x.target_share + margin),
-                                upper, x.service_scv) if n + k > 0 else 0.0
-                   for k in range(self.low, self.high + 1)]
-                  for x, n in zip(sv.slots, sv.servers)]
-        return dataclasses.replace(self, service=dataclasses.replace(sv, served=served,
-                                                                     margin=margin))
+        return dataclasses.replace(self, service=dataclasses.replace(
+            sv, served=self.served(margin), margin=margin, raised={}))
+
+    def with_month_margins(self, margins: dict[int, float]) -> CapacityOption:
+        """The option with a higher margin in some months (0-based; one no higher than the
+        month's present margin changes nothing)."""
+        sv = self.service
+        if sv is None:
+            return self
+        raised = dict(sv.raised)
+        tables: dict[float, list[list[float]]] = {}
+        for t, m in sorted(margins.items()):
+            if m > sv.margin_at(t):
+                if m not in tables:
+                    tables[m] = self.served(m)
+                raised[t] = (m, tables[m])
+        return dataclasses.replace(self, service=dataclasses.replace(sv, raised=raised))
 
 
 @dataclass(frozen=True)
@@ -333,7 +366,7 @@ def predicted_service_level(option: CapacityOption, share: float, month: int, ad
     f = service_load(option, share, month)
     rates = [slot.base_rate for slot in sv.slots]
     total = sum(rates)
-    return sum(r * sv.level(h, r * f, added) for h, r in enumerate(rates)) / total \
+    return sum(r * sv.level(h, r * f, added, month - 1) for h, r in enumerate(rates)) / total \
         if total > 0 else 1.0
 
 
@@ -349,9 +382,9 @@ def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[floa
     moves from it by the rescaled gains.  ``loads``: per staffed channel with a target, its
     simulated load month by month under ``calendar`` (relative to the planning day): the
     load line then passes through it at the simulated share, its slope kept.
-    ``service``: the same channels' simulated service levels; where one misses its target,
-    the service model's margin grows by how far its prediction lay above it (the most
-    over such months; a plan that keeps every target leaves the margin as it is)."""
+    ``service``: the same channels' simulated service levels; in a month where one misses
+    its target, the service model's margin that month grows by how far its prediction
+    lay above it (a month that keeps its target keeps its margin)."""
     scale: dict[tuple[str, str], float] = {}
     for kpi in KPIS:
         effects = segment_effects(data, calendar, kpi)
@@ -389,11 +422,11 @@ def re_anchor(data: YearData, calendar: Calendar, simulated: dict[str, list[floa
         if sv is None or not shares:
             continue
         target = sv.target()
-        gaps = [predicted_service_level(option, shares[m], m + 1, steps[m]) - seen_level
-                for m, seen_level in enumerate(levels)
-                if math.isfinite(seen_level) and seen_level < target]
-        if gaps and max(gaps) > 0:
-            capacity[ch] = option.with_margin(sv.margin + max(gaps))
+        raised = {m: sv.margin_at(m) + predicted_service_level(option, shares[m], m + 1,
+                                                                steps[m]) - seen_level
+                  for m, seen_level in enumerate(levels)
+                  if math.isfinite(seen_level) and seen_level < target}
+        capacity[ch] = option.with_month_margins(raised)
     return YearData(data.months, segments, data.campaigns, responses, capacity, data.scale)
 
 
@@ -494,12 +527,17 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
             lp += pulp.lpSum(pick) == 1, f"one_level_{n}_{t}"
             lp += contacts[(CAPACITY, ch)][t] == pulp.lpSum(
                 (option.low + j) * y for j, y in enumerate(pick)), f"level_is_{n}_{t}"
-            share = value[("e_channel_share", t + 1)]
             a, b = sv.line(t)
+            # the load at most: the credited share (at most the model's) where the load
+            # falls as the share rises, else the model's share uncapped (at least it)
+            share = value[("e_channel_share", t + 1)] if b <= 0 else pulp.lpSum(
+                data.weight("e_channel_share", s, t + 1)
+                * (path.base["e_channel_share"][t] + effect("e_channel_share", s, t + 1))
+                for s, path in data.segments.items())
             for h, slot in enumerate(sv.slots):
                 name = f"service_{ch}_{t + 1}_{h}"
                 limits[name] = slot.base_rate * (a + b * share) <= pulp.lpSum(
-                    cap * y for cap, y in zip(sv.served[h], pick))
+                    cap * y for cap, y in zip(sv.served_at(t)[h], pick))
                 lp += limits[name], name
 
     slacks: dict[str, pulp.LpVariable] = {}

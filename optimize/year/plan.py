@@ -147,7 +147,7 @@ def service_reachable(data: YearData) -> None:
                       for s, p in data.segments.items())
             f = min(service_load(option, x, t + 1) for x in (top, sv.base_share[t]))
             for h, slot in enumerate(sv.slots):
-                if slot.base_rate * f > sv.served[h][-1] * (1 + 1e-9):
+                if slot.base_rate * f > sv.served_at(t)[h][-1] * (1 + 1e-9):
                     raise NoYearPlan(
                         f"optimize.year.capacity.{ch}: [{option.low}, {option.high}]: even "
                         f"{sv.servers[h] + option.high} servers miss the service target in hour "
@@ -186,9 +186,9 @@ class Search:
     fresh: YearData
     progress: Optional[bool]
     iterations: list[Iteration] = field(default_factory=list)
-    # per staffed channel, the largest service margin a simulated plan has asked for:
-    # every later model keeps it (``re_anchor`` raises it only where a plan missed)
-    margins: dict[str, float] = field(default_factory=dict)
+    # per staffed channel and month, the largest service margin a simulated plan has
+    # asked for: every later model keeps it (``re_anchor`` raises it where a plan missed)
+    margins: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def tried(self, calendar: Calendar, data: YearData, result: SolveResult) -> Iteration:
         """Simulate ``calendar`` and keep it, with what ``data`` predicted for it (a
@@ -202,18 +202,23 @@ class Search:
         return self.iterations[-1]
 
     def start(self, problem: YearProblem) -> Iteration:
-        """A plan whose simulation meets ``problem``: the model's around no contacts; if its
-        simulation misses, the model's again once moved onto that simulation (at most
-        START_ATTEMPTS plans); else every campaign at its limits, staffed as the last
-        model sees it (if even that misses, nothing will: NoYearPlan)."""
+        """A plan whose simulation meets ``problem``: the model's around no contacts (where
+        the model sees the targets out of reach, its closest plan: the campaigns together
+        may do more than their effects add up to); if its simulation misses, the model's
+        again once moved onto that simulation (at most START_ATTEMPTS plans); else every
+        campaign at its limits, staffed as the last model sees it (if even that misses,
+        nothing will: NoYearPlan)."""
         data = self.fresh
         for _ in range(START_ATTEMPTS):
             model = build(data, problem)
             result = solve(model.problem, self.settings)
             if not result.has_solution:
-                if data.capacity:
-                    self.service_possible(data, problem)
-                break
+                model = build(data, problem, elastic=True)
+                result = solve(model.problem, self.settings)
+                if not result.has_solution:  # the requirements may fall short, service not
+                    if data.capacity:
+                        raise NoYearPlan(_service_out_of_reach(data))
+                    break
             attempt = self.tried(calendar_of(model), data, result)
             if meets(attempt, problem):
                 return attempt
@@ -227,17 +232,6 @@ class Search:
         if not meets(most, problem):
             raise NoYearPlan(_shortfall(self.fresh, problem, self.settings, most))
         return most
-
-    def service_possible(self, data: YearData, problem: YearProblem) -> None:
-        """Raise NoYearPlan when no calendar keeps every service target, in ``data``'s
-        model, even with the requirements allowed to fall short."""
-        if solve(build(data, problem, elastic=True).problem, self.settings).has_solution:
-            return
-        steps = ", ".join(f"{ch} [{o.low}, {o.high}]"
-                          for ch, o in sorted(data.capacity.items()) if o.service)
-        raise NoYearPlan(
-            f"optimize.year.capacity: no calendar keeps every service target every "
-            f"month within the steps allowed ({steps}): allow more servers")
 
     def staffing(self, calendar: Calendar, data: YearData) -> Calendar:
         """The cheapest steps of the staffed channels with a service target that keep it
@@ -288,12 +282,12 @@ class Search:
                       for m in range(self.fresh.months)]
                  for ch, sv in staffed.items() if sv.planned > 0}
         learned = dataclasses.replace(self.fresh, capacity={
-            ch: o.with_margin(self.margins[ch]) if ch in self.margins else o
+            ch: o.with_month_margins(self.margins.get(ch, {}))
             for ch, o in self.fresh.capacity.items()})
         data = re_anchor(learned, iteration.calendar, means, service=service, loads=loads)
         for ch, option in data.capacity.items():
             if option.service is not None:
-                self.margins[ch] = option.service.margin
+                self.margins[ch] = {t: m for t, (m, _) in option.service.raised.items()}
         return data
 
 
@@ -362,6 +356,14 @@ def plan_year(scenario: Scenario, run: RunSettings, settings: OptimizeSettings,
         plan.odds["plan_uncertain"] = fresh_odds(incumbent.calendar)
         plan.odds["naive_uncertain"] = fresh_odds(naive)
     return plan
+
+
+def _service_out_of_reach(data: YearData) -> str:
+    """One line: no calendar keeps every service target every month in ``data``'s model."""
+    steps = ", ".join(f"{ch} [{o.low}, {o.high}]"
+                      for ch, o in sorted(data.capacity.items()) if o.service)
+    return (f"optimize.year.capacity: no calendar keeps every service target every month "
+            f"within the steps allowed ({steps}): allow more servers")
 
 
 def _shortfall(data: YearData, problem: YearProblem, settings: OptimizeSettings,

@@ -4,7 +4,9 @@ of a tiny instance: 2 segments x 1 campaign x 3 months."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
+from typing import Optional
 
 import pulp
 import pytest
@@ -25,6 +27,7 @@ from optimize.year.model import (
     build,
     calendar_of,
     predict,
+    re_anchor,
 )
 from optimize.year.risk import margins, raised_problem
 from sim.scenario import ChannelKind
@@ -161,12 +164,12 @@ RATE = 0.5  # the counter's arrivals a minute on the planning day
 COUNTER_EFFECT = {"young": (-0.01, -0.015, -0.02), "old": (-0.02, -0.025, -0.04)}
 
 
-def with_counter() -> YearData:
+def with_counter(slope: Optional[float] = None) -> YearData:
     """``tiny`` with a counter whose servers the plan may step by -1..+1 a month: a server
     kept all year lowers the share by month 1, 2, 3 as COUNTER_EFFECT says (shorter queues
     draw customers back, more so as habits form), and its service target holds at the
-    month's load, RATE x (1 - share) / (1 - base share), only while the load is at most
-    SERVED at the month's step."""
+    month's load, RATE x (1 - share) / (1 - base share) (``slope``: RATE x (1 + slope x
+    (share - base share))), only while the load is at most SERVED at the month's step."""
     data = tiny()
     slot = StaffedSlot("counter", ChannelKind.counter, 0, RATE, {}, 4.0, 0.0, 5.0, 0.8, 2, 0.0)
     base_share = [network_share(data, {"young": (0,) * 3, "old": (0,) * 3}, (0,) * 3, t)
@@ -174,7 +177,8 @@ def with_counter() -> YearData:
     option = CapacityOption(-1, 1, SERVER_COST,
                             {"e_channel_share": {s: list(g) for s, g in COUNTER_EFFECT.items()},
                              "penetration": {"young": [0.0] * 3, "old": [0.0] * 3}},
-                            ServiceHours([slot], [2], [SERVED], [1.0] * 3, base_share))
+                            ServiceHours([slot], [2], [SERVED], [1.0] * 3, base_share,
+                                         slope=None if slope is None else [slope] * 3))
     return YearData(MONTHS, data.segments, data.campaigns, data.responses, {"counter": option})
 
 
@@ -199,8 +203,18 @@ def network_share(data: YearData, contacts: Mapping[str, tuple[int, ...]],
     return total / weights
 
 
-def test_least_spend_with_capacity_steps_and_service_levels_equals_brute_force() -> None:
-    data = with_counter()
+def load(share: float, base: float, slope: Optional[float]) -> float:
+    """The counter's load relative to the planning day, written out."""
+    return (1 - share) / (1 - base) if slope is None else 1 + slope * (share - base)
+
+
+# the counter's load falling as the share rises (its customers move to e-channels), or
+# rising with it (a channel the e-channels send customers to): the model must not credit
+# a lower share to dodge its service target
+@pytest.mark.parametrize("slope", [None, 3.0])
+def test_least_spend_with_capacity_steps_and_service_levels_equals_brute_force(
+        slope: Optional[float]) -> None:
+    data = with_counter(slope)
     sv = data.capacity["counter"].service
     assert sv is not None
     target = 0.47
@@ -210,7 +224,7 @@ def test_least_spend_with_capacity_steps_and_service_levels_equals_brute_force()
             shares = [network_share(data, calendar, steps, t) for t in range(MONTHS)]
             if shares[-1] < target - 1e-12:
                 continue
-            if any(RATE * (1 - shares[t]) / (1 - sv.base_share[t]) > SERVED[steps[t] + 1] + 1e-12
+            if any(RATE * load(shares[t], sv.base_share[t], slope) > SERVED[steps[t] + 1] + 1e-12
                    for t in range(MONTHS)):
                 continue  # the counter misses its service target that month
             cost = spent(calendar) + SERVER_COST * sum(steps)
@@ -223,5 +237,35 @@ def test_least_spend_with_capacity_steps_and_service_levels_equals_brute_force()
     steps = tuple(plan[(CAPACITY, "counter")])
     contacts = {s: tuple(plan[("sms", s)]) for s in ("young", "old")}
     assert spent(contacts) + SERVER_COST * sum(steps) == pytest.approx(best)
-    assert best < min(spent(c) for c in every_calendar()
-                      if network_share(data, c, (0,) * 3, 2) >= target)  # the steps pay
+    if slope is None:  # the steps pay: cutting a server raises the share, and the load falls
+        assert best < min(spent(c) for c in every_calendar()
+                          if network_share(data, c, (0,) * 3, 2) >= target)
+
+
+def erlang_c_within(servers: int, rate: float, mean_service: float, wait: float) -> float:
+    """P(wait <= ``wait``) in M/M/c, written out: 1 - C(c, a) exp(-(c mu - lambda) t)."""
+    a = rate * mean_service
+    tail = a ** servers / math.factorial(servers) * servers / (servers - a)
+    c = tail / (sum(a ** k / math.factorial(k) for k in range(servers)) + tail)
+    return 1 - c * math.exp(-(servers / mean_service - rate) * wait)
+
+
+def test_a_missed_month_raises_its_own_service_margin_by_erlangs_lead() -> None:
+    # a counter of 3 servers, 0.4 arrivals a minute of 4 minutes, target 80% within 1
+    # minute, whatever the share (slope 0): Erlang C says 80.7% every month; the simulated
+    # days say 85%, 70%, 85%: only month 2 misses, and its margin becomes 80.7% - 70%
+    slot = StaffedSlot("counter", ChannelKind.counter, 0, 0.4, {}, 4.0, 0.0, 1.0, 0.8, 3, 0.0)
+    option = CapacityOption(-1, 1, SERVER_COST, {"e_channel_share": {}, "penetration": {}},
+                            ServiceHours([slot], [3], [], [1.0] * 3, [0.4] * 3,
+                                         slope=[0.0] * 3)).with_margin(0.0)
+    data = tiny()
+    data = YearData(MONTHS, data.segments, data.campaigns, data.responses, {"counter": option})
+    erlang = erlang_c_within(3, 0.4, 4.0, 1.0)
+    assert erlang == pytest.approx(0.80706, abs=1e-5)
+    moved = re_anchor(data, {}, predict(data, {}), service={"counter": [0.85, 0.70, 0.85]})
+    sv = moved.capacity["counter"].service
+    assert sv is not None
+    assert [sv.margin_at(t) for t in range(MONTHS)] == pytest.approx([0.0, erlang - 0.70, 0.0])
+    # the month's servers must now serve within 80% + its margin: less traffic each
+    assert all(hi < lo for hi, lo in zip(sv.served_at(1)[0], sv.served_at(0)[0]) if lo > 0)
+    assert sv.served_at(0) == sv.served_at(2) == option.service.served  # type: ignore[union-attr]

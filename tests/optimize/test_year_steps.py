@@ -19,13 +19,14 @@ from sim.scenario import RunSettings
 
 MONTHS = 3
 SCENARIO = sim.load_scenario("telecom_year")  # its channels, among them a hotline
+HOTLINE = list(SCENARIO.channels).index("hotline")
 
 
-def months_result(shares: list[list[float]], hotline_customers: list[list[int]] | None = None,
+def months_result(shares: list[list[float]], hotline_calls: list[list[float]] | None = None,
                   levels: list[list[float]] | None = None) -> MonthsResult:
     """A months result of ``len(shares)`` populations: each month's network e-channel share
-    and penetration (both ``shares``), the hotline's customers and its representative
-    day's service level."""
+    and penetration (both ``shares``), and the hotline's arrivals and service level on its
+    representative day."""
     channels = list(SCENARIO.channels)
     n = len(channels)
     reps = []
@@ -33,12 +34,12 @@ def months_result(shares: list[list[float]], hotline_customers: list[list[int]] 
         records = []
         for m, share in enumerate(row):
             level = levels[r][m] if levels else math.nan
-            service = np.full(n, math.nan)
-            service[channels.index("hotline")] = level
-            day = Conditions(np.zeros(n), np.zeros(n), np.zeros(n), 0.0, np.ones(n), service)
-            active = {"hotline": hotline_customers[r][m] if hotline_customers else 100}
+            service, arrivals = np.full(n, math.nan), np.ones(n)
+            service[HOTLINE] = level
+            arrivals[HOTLINE] = hotline_calls[r][m] if hotline_calls else 100.0
+            day = Conditions(np.zeros(n), np.zeros(n), np.zeros(n), 0.0, arrivals, service)
             records.append(MonthRecord({"e_channel_share": share, "penetration": share},
-                                       active, conditions=day))
+                                       {}, conditions=day))
         reps.append(records)
     return MonthsResult(SCENARIO, RunSettings(months=MONTHS, replications=len(shares)), reps)
 
@@ -61,15 +62,14 @@ def test_a_step_that_moves_every_population_alike_is_credited() -> None:
 
 
 def test_the_load_slope_is_the_secant_between_the_runs() -> None:
-    # every campaign at its limits raises the share by 0.1 in every month; the hotline's
-    # customers rise 10% (its IVR counts as e-channel) then fall 20%: at loads 1.0 and 1.2
-    # the slopes are 1.0 x 0.1 / 0.1 = 1, then 1.2 x -0.2 / 0.1 = -2.4, then 0
-    base = months_result([[0.4, 0.4, 0.4]] * 2, [[100, 100, 100]] * 2)
-    moved = months_result([[0.5, 0.5, 0.5]] * 2, [[110, 80, 100]] * 2)
-    assert load_slopes(base, moved, "hotline", [1.0, 1.2, 1.0]) == pytest.approx(
-        [1.0, -2.4, 0.0])
+    # the planning day has 100 calls; every campaign at its limits raises the share by 0.1
+    # in every month, and the hotline's calls by 10 (its IVR counts as e-channel), then
+    # by -24 (from 120), then not at all: slopes 0.1 / 0.1 = 1, -0.24 / 0.1 = -2.4, 0
+    base = months_result([[0.4, 0.4, 0.4]] * 2, [[100, 120, 100]] * 2)
+    moved = months_result([[0.5, 0.5, 0.5]] * 2, [[110, 96, 100]] * 2)
+    assert load_slopes(base, moved, HOTLINE, 100.0) == pytest.approx([1.0, -2.4, 0.0])
     # shares that do not move: no slope to tell, the proportional rule stays
-    assert load_slopes(base, base, "hotline", [1.0, 1.2, 1.0]) is None
+    assert load_slopes(base, base, HOTLINE, 100.0) is None
 
 
 def test_a_plan_misses_its_service_only_where_the_interval_lies_below_the_target() -> None:
