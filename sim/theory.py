@@ -83,12 +83,16 @@ def _erlang_a_states(servers: int, arrival_rate: float, service_rate: float,
                      patience_rate: float, tolerance: float = 1e-15) -> list[float]:
     """Stationary probabilities of the number in system of M/M/c+M, truncated."""
     probs = [1.0]  # unnormalised, relative to state 0
-    n = 0
+    total, n = 1.0, 0  # total: sum(probs), kept as it grows (the same float, in order)
     while True:
         death = min(n + 1, servers) * service_rate + max(n + 1 - servers, 0) * patience_rate
         probs.append(probs[-1] * arrival_rate / death)
+        total += probs[-1]
         n += 1
-        if n > servers and probs[-1] < tolerance * sum(probs):
+        if total > 1e250:  # far overloaded: rescale before the states overflow to inf
+            probs = [x / total for x in probs]
+            total = sum(probs)
+        if n > servers and probs[-1] < tolerance * total:
             break
     total = sum(probs)
     return [x / total for x in probs]

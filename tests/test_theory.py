@@ -151,6 +151,16 @@ def test_erlang_a_with_patience_rate_equal_to_service_rate_is_the_infinite_serve
     assert got.mean_queue == pytest.approx(mean_queue, rel=1e-9)
 
 
+def test_erlang_a_far_overloaded_abandons_all_but_what_the_servers_carry() -> None:
+    # 10 calls a minute on 4 agents of 7.4 minutes, patience 90 minutes: the chain's
+    # states grow past the largest float before they fall; every agent is busy, so the
+    # servers carry c mu and the rest abandon: P(abandon) = 1 - c mu / lambda
+    c, lam, mu, theta = 4, 10.0, 1 / 7.4087, 0.011171
+    got = theory.erlang_a(c, lam, mu, theta)
+    assert got.p_wait == pytest.approx(1.0, abs=1e-12)
+    assert got.p_abandon == pytest.approx(1 - c * mu / lam, rel=1e-9)
+
+
 @pytest.mark.parametrize(("c", "a"), [(1, 0.7), (5, 4.5), (20, 14.0)])
 def test_erlang_a_tends_to_erlang_c_as_patience_becomes_unlimited(c: int, a: float) -> None:
     theta = 1e-7  # mean patience of ten million service times
