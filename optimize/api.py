@@ -199,7 +199,8 @@ def year_plan(scenario: Scenario, e_channel_share: Optional[float] = None,
     """The year plan for ``scenario`` (``python -m optimize optimize.objective=year_plan``):
     the cheapest month-by-month calendar of campaign contacts whose months-mode simulation
     reaches ``e_channel_share`` and ``penetration`` at the last month (``goal="max_share"``:
-    the most share within ``budget``).  ``settings`` are OptimizeSettings' fields
+    the most share within ``budget``; no target given: the scenario's
+    ``adoption.targets``).  ``settings`` are OptimizeSettings' fields
     (``check_replications=4``, ``targets=YearTargets(...)`` for milestones, ``year=
     YearSettings(...)``); ``run`` the months mode's settings (``months``, ``customers``,
     ``replications``).
@@ -220,7 +221,8 @@ def year_plan(scenario: Scenario, e_channel_share: Optional[float] = None,
         else penetration)
     year = dataclasses.replace(year, goal=YearGoal(goal), budget=year.budget if budget is None
                                else budget)
-    chosen = dataclasses.replace(base, objective=Objective.year_plan, targets=targets,
+    chosen = dataclasses.replace(base, objective=Objective.year_plan,
+                                 targets=targets.or_scenarios(scenario.adoption.targets),
                                  year=year, **settings)
     run = run or RunSettings()
     validate_run(run)

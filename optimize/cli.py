@@ -165,6 +165,8 @@ def load_all(cfg: DictConfig) -> tuple[Scenario, RunSettings, OptimizeSettings]:
     check_known_keys(cfg.optimize, "optimize")
     settings = OmegaConf.to_object(cfg.optimize)
     assert isinstance(settings, OptimizeSettings)
+    if settings.objective is Objective.year_plan:
+        settings.targets = settings.targets.or_scenarios(scenario.adoption.targets)
     validate_settings(settings, scenario, run_settings)
     return scenario, run_settings, settings
 

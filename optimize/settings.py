@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Dict, List, Optional
@@ -61,6 +62,14 @@ class YearTargets:
     penetration: Optional[float] = None
     month: Optional[int] = None
     milestones: List[Milestone] = field(default_factory=list)
+
+    def or_scenarios(self, stated: dict[str, float]) -> YearTargets:
+        """These targets, or, where none is set at all, the scenario's own
+        (``scenario.adoption.targets``: ``e_channel_share``, ``penetration``)."""
+        if self.e_channel_share is not None or self.penetration is not None or self.milestones:
+            return self
+        return dataclasses.replace(self, e_channel_share=stated.get("e_channel_share"),
+                                   penetration=stated.get("penetration"))
 
 
 @dataclass

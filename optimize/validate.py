@@ -111,7 +111,8 @@ def validate_year(s: OptimizeSettings, scenario: Scenario, months: Optional[int]
                     "a target is a share in [0, 1]")
     if y.goal is YearGoal.min_spend:
         require(t.e_channel_share is not None or t.penetration is not None, f"{p}.targets",
-                None, "min_spend needs a target: optimize.targets.e_channel_share or .penetration")
+                "{}", "min_spend needs a target: optimize.targets.e_channel_share or "
+                ".penetration (or the scenario's adoption.targets)")
     else:
         require(y.budget is not None, f"{p}.year.budget", None, "max_share needs a budget")
     require(y.budget is None or y.budget >= 0, f"{p}.year.budget", y.budget, "must be >= 0")

@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 import sim
-from optimize.settings import Risk, YearSettings
+from optimize.settings import Risk, YearSettings, YearTargets
 from optimize.year.estimate import with_calendar
 from sim.months.model import Months, apply_capacity_steps, represented_customers, run_months
 from sim.scenario import RunSettings
@@ -277,3 +277,13 @@ def test_capacity_steps_that_leave_a_channel_without_servers_are_refused() -> No
     with pytest.raises(ScenarioError, match=r"adoption.capacity_steps.terminal=\[0, -2\]: "
                                             r"leaves no server in an open hour"):
         validate_scenario(scenario)
+
+
+def test_a_year_plan_without_targets_takes_the_scenarios_own() -> None:
+    stated = sim.load_scenario("telecom_year").adoption.targets
+    assert stated == {"e_channel_share": 0.55, "penetration": 0.70}
+    filled = YearTargets().or_scenarios(stated)
+    assert (filled.e_channel_share, filled.penetration) == (0.55, 0.70)
+    given = YearTargets(penetration=0.66)  # any target given: the scenario's are not mixed in
+    assert given.or_scenarios(stated) == given
+    assert YearTargets().or_scenarios({}) == YearTargets()  # none anywhere: refused later
