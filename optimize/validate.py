@@ -111,7 +111,7 @@ def validate_year(s: OptimizeSettings, scenario: Scenario, months: Optional[int]
                     "a target is a share in [0, 1]")
     if y.goal is YearGoal.min_spend:
         require(t.e_channel_share is not None or t.penetration is not None, f"{p}.targets",
-                "{}", "min_spend needs a target: optimize.targets.e_channel_share or "
+                {}, "min_spend needs a target: optimize.targets.e_channel_share or "
                 ".penetration (or the scenario's adoption.targets)")
     else:
         require(y.budget is not None, f"{p}.year.budget", None, "max_share needs a budget")

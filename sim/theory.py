@@ -83,7 +83,7 @@ def _erlang_a_states(servers: int, arrival_rate: float, service_rate: float,
                      patience_rate: float, tolerance: float = 1e-15) -> list[float]:
     """Stationary probabilities of the number in system of M/M/c+M, truncated."""
     probs = [1.0]  # unnormalised, relative to state 0
-    total, n = 1.0, 0  # total: sum(probs), kept as it grows (the same float, in order)
+    total, n = 1.0, 0  # sum(probs), kept as it grows
     while True:
         death = min(n + 1, servers) * service_rate + max(n + 1 - servers, 0) * patience_rate
         probs.append(probs[-1] * arrival_rate / death)

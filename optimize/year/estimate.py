@@ -51,6 +51,7 @@ from optimize.year.model import (
     SegmentPath,
     ServiceHours,
     YearData,
+    predicted_service_level,
 )
 from sim.channel_rules import servers_at
 from sim.experiment import ExperimentResult, run_experiment
@@ -230,14 +231,13 @@ def capacity_option(plain: Scenario, run: RunSettings, baseline: MonthsResult,
                 for m in range(T)]
         share = [baseline.kpi(m, "e_channel_share").mean for m in range(T)]
         slope = load_slopes(baseline, moved, index, planned) if moved is not None else None
-        erlang = ServiceHours(slots, [x.base_staff for x in slots], [], load, share,
-                              slope=slope, planned=planned)
-        rates = [x.base_rate for x in slots]
-        predicted = np.mean([sum(r * erlang.level(h, r * f, 0) for h, r in enumerate(rates))
-                             / max(sum(rates), 1e-12) for f in load])
+        option = CapacityOption(low, high, cost, effects, ServiceHours(
+            slots, [x.base_staff for x in slots], [], load, share, slope=slope, planned=planned))
+        predicted = np.mean([predicted_service_level(option, share[m], m + 1, 0)
+                             for m in range(T)])  # Erlang at the baseline's own loads
         simulated = np.mean([baseline.service_level(m, channel).mean for m in range(T)])
         margin = max(0.0, float(predicted - simulated)) if math.isfinite(simulated) else 0.0
-        return CapacityOption(low, high, cost, effects, erlang).with_margin(margin)
+        return option.with_margin(margin)
     return CapacityOption(low, high, cost, effects)
 
 

@@ -42,6 +42,7 @@ the same formula for a given calendar, without a solver.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Optional
@@ -172,11 +173,8 @@ class ServiceHours:
         return self.load[t] - b * self.base_share[t], b
 
     def target(self) -> float:
-        """The channel's service target: the open hours' targets weighted by arrivals."""
-        rates = [x.base_rate for x in self.slots]
-        total = sum(rates)
-        return (sum(r * x.target_share for r, x in zip(rates, self.slots)) / total
-                if total > 0 else max((x.target_share for x in self.slots), default=0.0))
+        """The channel's service target (``target_share``, which every open hour carries)."""
+        return self.slots[0].target_share if self.slots else 0.0
 
     def level(self, hour: int, rate: float, added: int, month: Optional[int] = None) -> float:
         """The hour's share served within target at ``rate`` with ``added`` servers (Erlang,
@@ -484,6 +482,7 @@ def build(data: YearData, problem: YearProblem, elastic: bool = False,
     month_spend = [pulp.lpSum(costs[key] * u[t] for key, u in contacts.items()) for t in range(T)]
     total = pulp.lpSum(month_spend)
 
+    @functools.cache  # the requirements' values and the service rows share them
     def effect(kpi: str, s: str, month: int) -> pulp.LpAffineExpression:
         terms = []
         for (c, seg), xs in pieces.items():

@@ -203,16 +203,19 @@ class Search:
 
     def start(self, problem: YearProblem) -> Iteration:
         """A plan whose simulation meets ``problem``: the model's around no contacts (where
-        the model sees the targets out of reach, its closest plan: the campaigns together
-        may do more than their effects add up to); if its simulation misses, the model's
+        the model sees the targets out of reach, its closest plan, once: the campaigns
+        together may do more than their effects add up to); if its simulation misses, the model's
         again once moved onto that simulation (at most START_ATTEMPTS plans); else every
         campaign at its limits, staffed as the last model sees it (if even that misses,
         nothing will: NoYearPlan)."""
-        data = self.fresh
+        data, closest = self.fresh, False
         for _ in range(START_ATTEMPTS):
             model = build(data, problem)
             result = solve(model.problem, self.settings)
             if not result.has_solution:
+                if closest:  # its closest plan was tried, and the model still sees none
+                    break
+                closest = True
                 model = build(data, problem, elastic=True)
                 result = solve(model.problem, self.settings)
                 if not result.has_solution:  # the requirements may fall short, service not
